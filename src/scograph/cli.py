@@ -1,0 +1,259 @@
+"""The ``scograph`` command line: thin commands over :class:`scograph.graph.ClaimsGraph`.
+
+Results go to stdout; messages go to stderr as one ``Error: …`` line with the
+documented exit code (README, "Errors and exit codes").
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from .errors import ScographError, ValidationFailed
+from .render import Column, Format, field, pages, quotes, render
+
+app = typer.Typer(
+    name="scograph",
+    help="Query a knowledge graph of what Central Asian SCO members expect of the SCO, why, and what the paper recommends.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+DataOption = Annotated[
+    Optional[Path],
+    typer.Option("--data", help="Claims file (Turtle) to load instead of the packaged data/claims.ttl.", metavar="FILE"),
+]
+FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+CountryOption = Annotated[
+    Optional[str],
+    typer.Option("--country", "-c", help="ISO alpha-2/alpha-3 code, English or Chinese name: TJ, tjk, Tajikistan, 塔吉克斯坦."),
+]
+DomainOption = Annotated[
+    Optional[str],
+    typer.Option("--domain", "-d", help="political|security|economic|cultural (or 政治|安全|经济|人文)."),
+]
+
+
+def _fail(message: str, code: int) -> None:
+    typer.echo(f"Error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def handles_errors(command):
+    """Turn the library's named errors into one stderr line and their exit code."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except ValidationFailed as failure:
+            for problem in failure.problems:
+                typer.echo(str(problem), err=True)
+            _fail(f"{failure.args[0].split(';')[0]}: {len(failure.problems)} problem(s)", failure.exit_code)
+        except ScographError as error:
+            _fail(str(error), error.exit_code)
+
+    return wrapper
+
+
+def _load(data: Path | None):
+    from .graph import ClaimsGraph
+
+    return ClaimsGraph.load(data)
+
+
+def _print(records, columns: list[Column], fmt: Format) -> None:
+    typer.echo(render(records, columns, fmt), nl=False)
+
+
+EXPECTATION_COLUMNS = [
+    field("id"), Column("country", lambda r: r["country"] or r["holder"], 12), field("domain"), field("label", max_width=60),
+    field("speaker_label", "speaker", 24), field("date"), Column("pages", pages),
+]
+EXPECTATION_CSV = [
+    field("id"), field("country"), field("holder"), field("domain"), field("label"), field("label_zh"),
+    field("themes"), field("speaker"), field("date"), field("initiatives"), field("documents"),
+    field("drivers"), field("responses"), Column("pages", pages), Column("quotes", quotes),
+]
+
+
+@app.command()
+@handles_errors
+def demands(country: CountryOption = None, domain: DomainOption = None,
+            format: FormatOption = Format.table, data: DataOption = None) -> None:
+    """Expectations (demands) of the Central Asian members, with quotes and pages."""
+    records = _load(data).demands(country=country, domain=domain)
+    _print(records, EXPECTATION_CSV if format is Format.csv else EXPECTATION_COLUMNS, format)
+
+
+@app.command()
+@handles_errors
+def drivers(level: Annotated[Optional[str], typer.Option(help="domestic|regional|international (or 国家|地区|国际体系).")] = None,
+            format: FormatOption = Format.table, data: DataOption = None) -> None:
+    """Drivers of the expectations, at the domestic, regional and international level."""
+    records = _load(data).drivers(level=level)
+    columns = [field("id"), field("level"), field("broader"), field("label", max_width=60), Column("pages", pages)]
+    if format is Format.csv:
+        columns += [field("label_zh"), field("actors"), field("affects"), field("indicators"),
+                    field("expectations"), Column("quotes", quotes)]
+    _print(records, columns, format)
+
+
+@app.command()
+@handles_errors
+def responses(domain: DomainOption = None, format: FormatOption = Format.table, data: DataOption = None) -> None:
+    """Responses the paper recommends, by the "four models", with the expectations they answer."""
+    records = _load(data).responses(domain=domain)
+    columns = [field("id"), field("model"), field("domain"), field("label", max_width=60),
+               Column("answers", lambda r: len(r["addresses"])), Column("pages", pages)]
+    if format is Format.csv:
+        columns += [field("label_zh"), field("addressee"), field("addresses"), Column("quotes", quotes)]
+    _print(records, columns, format)
+
+
+@app.command()
+@handles_errors
+def actors(kind: Annotated[Optional[str], typer.Option(help="state, state-group, organisation, financial-institution, sco-body, government-body, person, non-state-group.")] = None,
+           format: FormatOption = Format.table, data: DataOption = None) -> None:
+    """States, organisations, SCO bodies, persons and groups the paper names."""
+    records = _load(data).actors(kind=kind)
+    columns = [field("id"), field("kind"), field("alpha2", "code"), field("label"), field("label_zh"), field("office")]
+    if format is Format.csv:
+        columns += [field("alpha3"), field("country"), field("part_of"), field("members")]
+    _print(records, columns, format)
+
+
+@app.command()
+@handles_errors
+def show(entity_id: Annotated[str, typer.Argument(metavar="ID", help="An entity id, e.g. exp-tj-anti-drug-centre.")],
+         format: FormatOption = Format.table, data: DataOption = None) -> None:
+    """One entity: its fields, evidence (quote, page, footnote source) and every link in and out."""
+    record = _load(data).describe(entity_id)
+    if format is Format.json:
+        typer.echo(_json_one(record), nl=False)
+        return
+    rows = []
+    for key, value in record.items():
+        if key == "evidence":
+            for item in value:
+                note = f", note {item['note']} ({item['source']})" if item.get("note") else ""
+                rows.append({"field": "evidence", "value": f"p. {item['page']}{note}: {item['quote']}"})
+        elif key in ("links_out", "links_in"):
+            arrow = "→" if key == "links_out" else "←"
+            for link in value:
+                basis = f" [{link['basis']}]" if link.get("basis") else ""
+                rows.append({"field": key, "value": f"{link['relation']} {arrow} {link['id']} ({link['label']}){basis}"})
+        elif value not in (None, [], ""):
+            is_table = isinstance(value, list) and isinstance(value[0], dict)
+            rows.append({"field": key, "value": _compact(value) if is_table else value})
+    _print(rows, [field("field", max_width=20), field("value", max_width=1000)], format)
+
+
+def _json_one(record: dict) -> str:
+    from .render import to_json
+
+    return to_json(record)
+
+
+def _compact(items: list[dict]) -> str:
+    return "; ".join(", ".join(f"{k}={v}" for k, v in item.items() if v is not None) for item in items)
+
+
+@app.command()
+@handles_errors
+def paths(country: CountryOption = None, domain: DomainOption = None,
+          start: Annotated[Optional[str], typer.Option("--from", help="A driver (its narrower drivers count too) or an expectation id.")] = None,
+          end: Annotated[Optional[str], typer.Option("--to", help="A response or an expectation id.")] = None,
+          format: FormatOption = Format.table, data: DataOption = None) -> None:
+    """Driver → expectation → response chains, filtered by country, domain and endpoints."""
+    records = _load(data).paths(country=country, domain=domain, start=start, end=end)
+    if format is Format.json:
+        _print(records, [], format)
+        return
+    columns = [
+        Column("driver", lambda r: r["driver"]["id"], 40),
+        Column("expectation", lambda r: r["expectation"]["id"], 44),
+        Column("response", lambda r: r["response"]["id"], 44),
+        Column("country", lambda r: r["expectation"]["country"] or r["expectation"]["holder"], 12),
+        Column("basis", lambda r: f"{r['driver_basis']}/{r['response_basis']}", 17),
+    ]
+    if format is Format.csv:
+        columns += [
+            Column("driver_label", lambda r: r["driver"]["label"]),
+            Column("expectation_label", lambda r: r["expectation"]["label"]),
+            Column("response_label", lambda r: r["response"]["label"]),
+            Column("expectation_pages", lambda r: pages(r["expectation"])),
+        ]
+    _print(records, columns, format)
+
+
+@app.command()
+@handles_errors
+def search(text: Annotated[str, typer.Argument(help="Chinese or English text, matched in labels, descriptions and quotes.")],
+           format: FormatOption = Format.table, data: DataOption = None) -> None:
+    """Find entities by Chinese or English text in labels, descriptions and quotes."""
+    records = _load(data).search(text)
+    columns = [field("id"), field("type"), field("label", max_width=50), field("field", max_width=14),
+               field("match", max_width=60)]
+    _print(records, columns, format)
+
+
+@app.command()
+@handles_errors
+def stats(format: FormatOption = Format.table, data: DataOption = None) -> None:
+    """Counts by type, and expectations per country × domain."""
+    result = _load(data).stats()
+    if format is Format.json:
+        typer.echo(_json_one(result), nl=False)
+        return
+    matrix_columns = [field("holder", "country")] + [field(d) for d in ("political", "security", "economic", "cultural", "total")]
+    if format is Format.csv:
+        _print(result["expectations_by_holder_and_domain"], matrix_columns, format)
+        return
+    counts = [{"type": k, "count": v} for k, v in result["counts"].items()]
+    _print(counts, [field("type"), field("count")], format)
+    typer.echo("")
+    _print(result["expectations_by_holder_and_domain"], matrix_columns, format)
+
+
+@app.command()
+@handles_errors
+def validate(file: Annotated[Optional[Path], typer.Argument(metavar="[FILE]", help="Claims file; default the packaged one.")] = None,
+             paper: Annotated[Optional[Path], typer.Option(help="The paper's text: also check every quote is verbatim on its page.", metavar="TEXT")] = None,
+             data: DataOption = None) -> None:
+    """Check a claims file against the SHACL shapes, the typed model, references and (with --paper) quotes."""
+    from .errors import DataFileError
+    from .validation import validate_file
+
+    paper_text = None
+    if paper is not None:
+        try:
+            paper_text = paper.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise DataFileError(f"cannot read the paper's text {paper}: {getattr(error, 'strerror', None) or error}") from None
+    count = validate_file(file or data, paper_text)
+    typer.echo(f"ok: {count} entities conform" + (" and every quote is verbatim on its page" if paper_text else ""), err=True)
+
+
+@app.command()
+@handles_errors
+def build(check: Annotated[bool, typer.Option("--check", help="Do not write; exit 1 if the output is out of date.")] = False,
+          curation: Annotated[Path, typer.Option(help="Directory of curation TOML files.")] = Path("data/curation"),
+          output: Annotated[Path, typer.Option("--output", "-o", help="Turtle file to write.")] = Path("data/claims.ttl")) -> None:
+    """Compile the curation files into the claims Turtle file (deterministic)."""
+    from .curation import build as build_claims
+
+    changed = build_claims(curation, output, check=check)
+    if check:
+        typer.echo(f"ok: {output} is up to date with {curation}", err=True)
+    else:
+        typer.echo(f"{'wrote' if changed else 'unchanged:'} {output}", err=True)
+
+
+def main() -> None:  # pragma: no cover
+    app()

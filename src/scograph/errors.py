@@ -1,0 +1,53 @@
+"""Named errors. The CLI turns each into one line on stderr and its exit code."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class ScographError(Exception):
+    """Base of every error a user can cause; ``exit_code`` is what the CLI exits with."""
+
+    exit_code = 2
+
+
+class ValidationFailed(ScographError):
+    """The data does not conform: the model, the references, the shapes or the quotes."""
+
+    exit_code = 1
+
+    def __init__(self, problems: list["Problem"], what: str = "data"):
+        self.problems = problems
+        super().__init__(f"{what} does not conform: {len(problems)} problem(s); first: {problems[0]}")
+
+
+class OutOfDate(ScographError):
+    """``data/claims.ttl`` differs from what the curation files compile to."""
+
+    exit_code = 1
+
+
+class UsageError(ScographError):
+    """A bad argument: unknown country, domain, id, level, kind or format."""
+
+    exit_code = 2
+
+
+class DataFileError(ScographError):
+    """A data file is missing, unreadable or malformed."""
+
+    exit_code = 3
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the data, located as precisely as the input allows."""
+
+    where: str
+    """``file:line`` when the input has lines for it, else the entity id."""
+    message: str
+    rule: str = ""
+
+    def __str__(self) -> str:
+        rule = f" [{self.rule}]" if self.rule else ""
+        return f"{self.where}: {self.message}{rule}"

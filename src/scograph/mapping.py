@@ -1,0 +1,471 @@
+"""Claims objects ⇄ RDF triples, both ways, from one table of field mappings.
+
+Every entity is an IRI in the ``ENTITY`` namespace. Value objects get IRIs derived
+from their content, so that the graph has no blank nodes but author lists and
+the same claims always give the same triples:
+
+- evidence: ``<entity>/ev-<hash>`` (``sco:Evidence``, a ``prov:Entity``),
+- a qualified link: ``<subject>/link/<property>/<target>`` (``sco:Link``, an ``rdf:Statement``),
+- a footnote: ``<paper>/p99-n1`` (``sco:Footnote``), a section: ``<paper>/<section>``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from decimal import Decimal
+from dataclasses import dataclass
+from typing import Any
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.collection import Collection
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
+
+from . import model as m
+from .vocab import BIBO, ENTITY, SCO, bind_prefixes
+
+
+@dataclass(frozen=True)
+class FieldMap:
+    name: str
+    predicate: URIRef
+    kind: str
+    """text | lang:xx | title | int | float (as xsd:decimal) | date | year | ref | refs | texts | authors | enum
+    | evidence | links | citations | sections"""
+    concepts: dict | None = None
+    """For ``enum``: the model's enum value -> concept IRI."""
+
+
+DOMAINS = {d: SCO[d.value] for d in m.Domain}
+MODELS = {
+    m.Model.solidarity: SCO.SolidarityModel,
+    m.Model.shared_security: SCO.SharedSecurityModel,
+    m.Model.mutual_benefit: SCO.MutualBenefitModel,
+    m.Model.inclusiveness: SCO.InclusivenessModel,
+}
+LEVELS = {
+    m.Level.domestic: SCO.DomesticLevel,
+    m.Level.regional: SCO.RegionalLevel,
+    m.Level.international: SCO.InternationalLevel,
+}
+BASES = {m.Basis.stated: SCO.Stated, m.Basis.inferred: SCO.Inferred}
+ACTOR_CLASSES = {
+    m.ActorKind.state: SCO.State,
+    m.ActorKind.state_group: SCO.StateGroup,
+    m.ActorKind.organisation: SCO.Organisation,
+    m.ActorKind.financial_institution: SCO.FinancialInstitution,
+    m.ActorKind.sco_body: SCO.SCOBody,
+    m.ActorKind.government_body: SCO.GovernmentBody,
+    m.ActorKind.person: SCO.Person,
+    m.ActorKind.non_state_group: SCO.NonStateGroup,
+}
+
+_ENTITY_FIELDS = [
+    FieldMap("label_zh", RDFS.label, "lang:zh"),
+    FieldMap("label_en", RDFS.label, "lang:en"),
+    FieldMap("description_zh", DCTERMS.description, "lang:zh"),
+    FieldMap("description_en", DCTERMS.description, "lang:en"),
+]
+_SOURCE_FIELDS = _ENTITY_FIELDS + [
+    FieldMap("kind", SCO.sourceKind, "text"),
+    FieldMap("title", DCTERMS.title, "title"),
+    FieldMap("language", DCTERMS.language, "text"),
+    FieldMap("authors", BIBO.authorList, "authors"),
+    FieldMap("publisher", DCTERMS.publisher, "text"),
+    FieldMap("journal", SCO.journal, "text"),
+    FieldMap("year", DCTERMS.issued, "year"),
+    FieldMap("issue", BIBO.issue, "text"),
+    FieldMap("pages", BIBO.pages, "text"),
+    FieldMap("date", DCTERMS.date, "date"),
+    FieldMap("url", BIBO.uri, "text"),
+    FieldMap("citations", SCO.citedAt, "citations"),
+]
+
+FIELDS: dict[type, list[FieldMap]] = {
+    m.Source: _SOURCE_FIELDS,
+    m.Paper: _SOURCE_FIELDS + [
+        FieldMap("doi", BIBO.doi, "text"),
+        FieldMap("issn", BIBO.issn, "text"),
+        FieldMap("affiliation", SCO.affiliation, "text"),
+        FieldMap("keywords", SCO.keyword, "texts"),
+        FieldMap("period_start", SCO.periodStart, "date"),
+        FieldMap("period_end", SCO.periodEnd, "date"),
+        FieldMap("first_page", BIBO.pageStart, "int"),
+        FieldMap("last_page", BIBO.pageEnd, "int"),
+        FieldMap("sections", DCTERMS.hasPart, "sections"),
+    ],
+    m.Actor: _ENTITY_FIELDS + [
+        FieldMap("alpha2", SCO.alpha2, "text"),
+        FieldMap("alpha3", SCO.alpha3, "text"),
+        FieldMap("office", SCO.office, "lang:en"),
+        FieldMap("office_zh", SCO.office, "lang:zh"),
+        FieldMap("office_date", SCO.officeDate, "date"),
+        FieldMap("country", SCO.country, "ref"),
+        FieldMap("part_of", DCTERMS.isPartOf, "ref"),
+        FieldMap("members", SCO.member, "refs"),
+        FieldMap("evidence", SCO.evidence, "evidence"),
+    ],
+    m.Theme: _ENTITY_FIELDS + [FieldMap("broader", SKOS.broader, "ref")],
+    m.Driver: _ENTITY_FIELDS + [
+        FieldMap("level", SCO.level, "enum", LEVELS),
+        FieldMap("broader", SCO.refines, "ref"),
+        FieldMap("actors", SCO.actor, "refs"),
+        FieldMap("affects", SCO.affects, "refs"),
+        FieldMap("indicators", SCO.indicator, "refs"),
+        FieldMap("evidence", SCO.evidence, "evidence"),
+    ],
+    m.Expectation: _ENTITY_FIELDS + [
+        FieldMap("holder", SCO.holder, "ref"),
+        FieldMap("domain", SCO.domain, "enum", DOMAINS),
+        FieldMap("themes", SCO.theme, "refs"),
+        FieldMap("speaker", SCO.speaker, "ref"),
+        FieldMap("date", DCTERMS.date, "date"),
+        FieldMap("occasion", SCO.occasion, "ref"),
+        FieldMap("initiatives", SCO.initiative, "refs"),
+        FieldMap("documents", SCO.document, "refs"),
+        FieldMap("drivers", SCO.shapedBy, "links"),
+        FieldMap("evidence", SCO.evidence, "evidence"),
+    ],
+    m.Response: _ENTITY_FIELDS + [
+        FieldMap("addressee", SCO.addressee, "ref"),
+        FieldMap("domain", SCO.domain, "enum", DOMAINS),
+        FieldMap("model", SCO.model, "enum", MODELS),
+        FieldMap("broader", SCO.refines, "ref"),
+        FieldMap("initiatives", SCO.initiative, "refs"),
+        FieldMap("addresses", SCO.addresses, "links"),
+        FieldMap("evidence", SCO.evidence, "evidence"),
+    ],
+    m.Initiative: _ENTITY_FIELDS + [
+        FieldMap("kind", SCO.initiativeKind, "text"),
+        FieldMap("proposers", SCO.proposer, "refs"),
+        FieldMap("date", DCTERMS.date, "date"),
+        FieldMap("themes", SCO.theme, "refs"),
+        FieldMap("evidence", SCO.evidence, "evidence"),
+    ],
+    m.Document: _ENTITY_FIELDS + [
+        FieldMap("kind", SCO.documentKind, "text"),
+        FieldMap("issuers", SCO.issuer, "refs"),
+        FieldMap("date", DCTERMS.date, "date"),
+        FieldMap("period_start", SCO.periodStart, "date"),
+        FieldMap("period_end", SCO.periodEnd, "date"),
+        FieldMap("evidence", SCO.evidence, "evidence"),
+    ],
+    m.Event: _ENTITY_FIELDS + [
+        FieldMap("kind", SCO.eventKind, "text"),
+        FieldMap("date", DCTERMS.date, "date"),
+        FieldMap("end_date", SCO.endDate, "date"),
+        FieldMap("place", SCO.place, "lang:en"),
+        FieldMap("place_zh", SCO.place, "lang:zh"),
+        FieldMap("participants", SCO.participant, "refs"),
+        FieldMap("evidence", SCO.evidence, "evidence"),
+    ],
+    m.Indicator: _ENTITY_FIELDS + [
+        FieldMap("value", RDF.value, "float"),
+        FieldMap("unit", SCO.unit, "text"),
+        FieldMap("year", SCO.year, "year"),
+        FieldMap("measures", SCO.measures, "lang:en"),
+        FieldMap("subject", SCO.subject, "ref"),
+        FieldMap("evidence", SCO.evidence, "evidence"),
+    ],
+}
+
+CLASSES: dict[type, list[URIRef]] = {
+    m.Paper: [SCO.Paper, SCO.Source, BIBO.AcademicArticle],
+    m.Source: [SCO.Source],
+    m.Actor: [SCO.Actor],
+    m.Theme: [SCO.Theme, SKOS.Concept],
+    m.Driver: [SCO.Driver],
+    m.Expectation: [SCO.Expectation],
+    m.Response: [SCO.Response],
+    m.Initiative: [SCO.Initiative],
+    m.Document: [SCO.Document],
+    m.Event: [SCO.Event],
+    m.Indicator: [SCO.Indicator],
+}
+_CLAIMS_FIELD = {
+    m.Paper: "papers", m.Source: "sources", m.Actor: "actors", m.Theme: "themes", m.Driver: "drivers",
+    m.Expectation: "expectations", m.Response: "responses", m.Initiative: "initiatives",
+    m.Document: "documents", m.Event: "events", m.Indicator: "indicators",
+}
+
+
+def iri(entity_id: str) -> URIRef:
+    return ENTITY[entity_id]
+
+
+def entity_id(node: URIRef) -> str:
+    text = str(node)
+    if not text.startswith(str(ENTITY)):
+        raise ValueError(f"{text} is not a scograph entity IRI")
+    return text[len(str(ENTITY)):]
+
+
+def _date_literal(value: str) -> Literal:
+    datatype = {4: XSD.gYear, 7: XSD.gYearMonth}.get(len(value), XSD.date)
+    return Literal(value, datatype=datatype)
+
+
+def _digest(*parts: Any) -> str:
+    return hashlib.sha1("\x1f".join(str(p) for p in parts).encode()).hexdigest()[:12]
+
+
+def evidence_iri(owner: URIRef, evidence: m.Evidence) -> URIRef:
+    return URIRef(f"{owner}/ev-{_digest(evidence.paper, evidence.page, evidence.note, evidence.source, evidence.quote)}")
+
+
+def link_iri(subject: URIRef, predicate: URIRef, target: str) -> URIRef:
+    return URIRef(f"{subject}/link/{predicate.split('#')[-1]}/{target}")
+
+
+def footnote_iri(citation: m.Citation) -> URIRef:
+    return URIRef(f"{iri(citation.paper)}/p{citation.page}-n{citation.note}")
+
+
+# --------------------------------------------------------------------- objects -> RDF
+
+
+def _add_evidence(graph: Graph, owner: URIRef, evidence: m.Evidence) -> URIRef:
+    node = evidence_iri(owner, evidence)
+    graph.add((node, RDF.type, SCO.Evidence))
+    graph.add((node, SCO.quote, Literal(evidence.quote, lang="zh")))
+    graph.add((node, SCO.page, Literal(evidence.page)))
+    graph.add((node, PROV.wasQuotedFrom, iri(evidence.paper)))
+    if evidence.note is not None:
+        graph.add((node, SCO.footnote, Literal(evidence.note)))
+    if evidence.source is not None:
+        graph.add((node, SCO.citedSource, iri(evidence.source)))
+    graph.add((owner, SCO.evidence, node))
+    return node
+
+
+def add_entity(graph: Graph, entity: m.Entity) -> None:
+    subject = iri(entity.id)
+    kind = type(entity)
+    for rdf_class in CLASSES[kind]:
+        graph.add((subject, RDF.type, rdf_class))
+    if kind is m.Actor:
+        graph.add((subject, RDF.type, ACTOR_CLASSES[entity.kind]))
+    if kind is m.Theme:
+        graph.add((subject, SKOS.inScheme, SCO.ThemeScheme))
+        graph.add((subject, SKOS.prefLabel, Literal(entity.label_zh, lang="zh")))
+        graph.add((subject, SKOS.prefLabel, Literal(entity.label_en, lang="en")))
+    for field in FIELDS[kind]:
+        value = getattr(entity, field.name)
+        if value is None or value == []:
+            continue
+        _add_field(graph, subject, entity, field, value)
+
+
+def _add_field(graph: Graph, subject: URIRef, entity: m.Entity, field: FieldMap, value: Any) -> None:
+    p, kind = field.predicate, field.kind
+    if kind.startswith("lang:"):
+        graph.add((subject, p, Literal(value, lang=kind[5:])))
+    elif kind == "title":
+        graph.add((subject, p, Literal(value, lang=entity.language)))
+    elif kind == "text":
+        graph.add((subject, p, Literal(value)))
+    elif kind == "texts":
+        for item in value:
+            graph.add((subject, p, Literal(item)))
+    elif kind == "int":
+        graph.add((subject, p, Literal(value)))
+    elif kind == "float":
+        # xsd:decimal with the shortest exact digits: rdflib's Turtle writer rounds xsd:double.
+        graph.add((subject, p, Literal(format(Decimal(repr(float(value))), "f"), datatype=XSD.decimal)))
+    elif kind == "date":
+        graph.add((subject, p, _date_literal(value)))
+    elif kind == "year":
+        graph.add((subject, p, Literal(f"{value:04d}", datatype=XSD.gYear)))
+    elif kind == "ref":
+        graph.add((subject, p, iri(value)))
+    elif kind == "refs":
+        for item in value:
+            graph.add((subject, p, iri(item)))
+    elif kind == "enum":
+        graph.add((subject, p, field.concepts[value]))
+    elif kind == "authors":
+        head = URIRef(f"{subject}/authors")
+        Collection(graph, head, [Literal(a) for a in value])
+        graph.add((subject, p, head))
+    elif kind == "evidence":
+        for evidence in value:
+            _add_evidence(graph, subject, evidence)
+    elif kind == "links":
+        for link in value:
+            target = iri(link.target)
+            graph.add((subject, p, target))
+            node = link_iri(subject, p, link.target)
+            graph.add((node, RDF.type, SCO.Link))
+            graph.add((node, RDF.type, RDF.Statement))
+            graph.add((node, RDF.subject, subject))
+            graph.add((node, RDF.predicate, p))
+            graph.add((node, RDF.object, target))
+            graph.add((node, SCO.basis, BASES[link.basis]))
+            for evidence in link.evidence:
+                _add_evidence(graph, node, evidence)
+    elif kind == "citations":
+        for citation in value:
+            node = footnote_iri(citation)
+            graph.add((node, RDF.type, SCO.Footnote))
+            graph.add((node, SCO.inPaper, iri(citation.paper)))
+            graph.add((node, SCO.page, Literal(citation.page)))
+            graph.add((node, SCO.footnote, Literal(citation.note)))
+            graph.add((subject, p, node))
+    elif kind == "sections":
+        for section in value:
+            node = URIRef(f"{subject}/{section.id}")
+            graph.add((node, RDF.type, SCO.Section))
+            graph.add((node, RDFS.label, Literal(section.label_zh, lang="zh")))
+            graph.add((node, RDFS.label, Literal(section.label_en, lang="en")))
+            graph.add((node, BIBO.pageStart, Literal(section.first_page)))
+            graph.add((node, BIBO.pageEnd, Literal(section.last_page)))
+            graph.add((subject, p, node))
+    else:  # pragma: no cover - a FIELDS table mistake
+        raise AssertionError(kind)
+
+
+def claims_to_graph(claims: m.Claims) -> Graph:
+    graph = Graph()
+    bind_prefixes(graph)
+    for entity in claims.entities():
+        add_entity(graph, entity)
+    return graph
+
+
+def claims_to_turtle(claims: m.Claims) -> str:
+    """Deterministic Turtle: the same claims always give the same text."""
+    return claims_to_graph(claims).serialize(format="longturtle")
+
+
+# --------------------------------------------------------------------- RDF -> objects
+
+
+def _one(graph: Graph, subject, predicate, lang: str | None = None):
+    values = [
+        o for o in graph.objects(subject, predicate)
+        if lang is None or (isinstance(o, Literal) and o.language == lang)
+    ]
+    if len(values) > 1:
+        raise ValueError(f"{subject} has {len(values)} values for {predicate}, expected one")
+    return values[0] if values else None
+
+
+def _read_evidence(graph: Graph, owner) -> list[dict]:
+    items = []
+    for node in graph.objects(owner, SCO.evidence):
+        note = _one(graph, node, SCO.footnote)
+        source = _one(graph, node, SCO.citedSource)
+        items.append({
+            "quote": str(_one(graph, node, SCO.quote)),
+            "page": int(_one(graph, node, SCO.page)),
+            "note": int(note) if note is not None else None,
+            "source": entity_id(source) if source is not None else None,
+            "paper": entity_id(_one(graph, node, PROV.wasQuotedFrom)),
+        })
+    return items
+
+
+def _read_field(graph: Graph, subject: URIRef, field: FieldMap) -> Any:
+    p, kind = field.predicate, field.kind
+    if kind.startswith("lang:"):
+        value = _one(graph, subject, p, lang=kind[5:])
+        return str(value) if value is not None else None
+    if kind in ("text", "title", "date"):
+        value = _one(graph, subject, p)
+        return str(value) if value is not None else None
+    if kind == "texts":
+        return [str(v) for v in graph.objects(subject, p)]
+    if kind in ("int", "year"):
+        value = _one(graph, subject, p)
+        return int(str(value)) if value is not None else None
+    if kind == "float":
+        value = _one(graph, subject, p)
+        return float(str(value)) if value is not None else None
+    if kind == "ref":
+        value = _one(graph, subject, p)
+        return entity_id(value) if value is not None else None
+    if kind == "refs":
+        return [entity_id(v) for v in graph.objects(subject, p)]
+    if kind == "enum":
+        value = _one(graph, subject, p)
+        if value is None:
+            return None
+        by_concept = {concept: key for key, concept in field.concepts.items()}
+        if value not in by_concept:
+            raise ValueError(f"{subject}: {value} is not a valid {field.name}")
+        return by_concept[value]
+    if kind == "authors":
+        head = _one(graph, subject, p)
+        return [str(a) for a in Collection(graph, head)] if head is not None else []
+    if kind == "evidence":
+        return _read_evidence(graph, subject)
+    if kind == "links":
+        links = []
+        for target in graph.objects(subject, p):
+            node = link_iri(subject, p, entity_id(target))
+            basis = _one(graph, node, SCO.basis)
+            links.append({
+                "target": entity_id(target),
+                "basis": {c: k for k, c in BASES.items()}.get(basis, basis),
+                "evidence": _read_evidence(graph, node),
+            })
+        return links
+    if kind == "citations":
+        return [
+            {
+                "paper": entity_id(_one(graph, node, SCO.inPaper)),
+                "page": int(_one(graph, node, SCO.page)),
+                "note": int(_one(graph, node, SCO.footnote)),
+            }
+            for node in graph.objects(subject, p)
+        ]
+    if kind == "sections":
+        return [
+            {
+                "id": str(node).rsplit("/", 1)[-1],
+                "label_zh": str(_one(graph, node, RDFS.label, "zh")),
+                "label_en": str(_one(graph, node, RDFS.label, "en")),
+                "first_page": int(_one(graph, node, BIBO.pageStart)),
+                "last_page": int(_one(graph, node, BIBO.pageEnd)),
+            }
+            for node in graph.objects(subject, p)
+        ]
+    raise AssertionError(kind)  # pragma: no cover
+
+
+def _model_for(types: set) -> type | None:
+    for kind in (m.Paper, m.Source, m.Actor, m.Theme, m.Driver, m.Expectation, m.Response,
+                 m.Initiative, m.Document, m.Event, m.Indicator):
+        if CLASSES[kind][0] in types:
+            return kind
+    return None
+
+
+def read_entity(graph: Graph, subject: URIRef, kind: type) -> m.Entity:
+    data: dict[str, Any] = {"id": entity_id(subject)}
+    if kind is m.Actor:
+        types = set(graph.objects(subject, RDF.type))
+        kinds = [k for k, c in ACTOR_CLASSES.items() if c in types]
+        if len(kinds) != 1:
+            raise ValueError(f"{subject} needs exactly one actor class, has {len(kinds)}")
+        data["kind"] = kinds[0]
+    for field in FIELDS[kind]:
+        value = _read_field(graph, subject, field)
+        if value is not None and value != []:
+            data[field.name] = value
+    return kind.model_validate(data)
+
+
+def graph_to_claims(graph: Graph) -> m.Claims:
+    """Read every entity in ``graph`` back into objects (raises pydantic's ValidationError or ValueError)."""
+    buckets: dict[str, list] = {name: [] for name in m.Claims.model_fields}
+    subjects = {s for s in graph.subjects(RDF.type, None) if isinstance(s, URIRef)}
+    for subject in sorted(subjects):
+        kind = _model_for(set(graph.objects(subject, RDF.type)))
+        if kind is None:
+            continue
+        buckets[_CLAIMS_FIELD[kind]].append(read_entity(graph, subject, kind))
+    return m.Claims(**buckets)
+
+
+def entity_kind_for(graph: Graph, subject: URIRef) -> type | None:
+    return _model_for(set(graph.objects(subject, RDF.type)))

@@ -1,0 +1,47 @@
+"""Shared fixtures: the real claims graph, loaded once, and the paper's text where it is present."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from scograph.graph import ClaimsGraph
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "data" / "claims.ttl"
+CURATION = ROOT / "data" / "curation"
+PAPER_NAME = "000_10e463779fe21d39.txt"
+
+
+def _find_paper() -> Path:
+    """The paper's text lives outside the project: $SCOGRAPH_PAPER, or shared/paper/ beside the checkout."""
+    if os.environ.get("SCOGRAPH_PAPER"):
+        return Path(os.environ["SCOGRAPH_PAPER"])
+    for parent in ROOT.parents:
+        candidate = parent / "shared" / "paper" / PAPER_NAME
+        if candidate.is_file():
+            return candidate
+    return ROOT.parent / "shared" / "paper" / PAPER_NAME
+
+
+PAPER_TEXT = _find_paper()
+
+
+@pytest.fixture(scope="session")
+def graph() -> ClaimsGraph:
+    return ClaimsGraph.load(DATA)
+
+
+@pytest.fixture(scope="session")
+def paper_text() -> str:
+    if not PAPER_TEXT.is_file():
+        pytest.skip(f"the paper's text is not beside this checkout ({PAPER_TEXT}); quotes cannot be checked here")
+    return PAPER_TEXT.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
