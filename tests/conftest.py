@@ -30,8 +30,20 @@ def _find_paper() -> Path:
 PAPER_TEXT = _find_paper()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def private_cache(tmp_path_factory):
+    """Tests keep their prepared stores to themselves, never in the user's cache."""
+    previous = os.environ.get("SCOGRAPH_CACHE")
+    os.environ["SCOGRAPH_CACHE"] = str(tmp_path_factory.mktemp("cache"))
+    yield Path(os.environ["SCOGRAPH_CACHE"])
+    if previous is None:
+        os.environ.pop("SCOGRAPH_CACHE", None)
+    else:
+        os.environ["SCOGRAPH_CACHE"] = previous
+
+
 @pytest.fixture(scope="session")
-def graph() -> ClaimsGraph:
+def graph(private_cache) -> ClaimsGraph:
     return ClaimsGraph.load(DATA)
 
 

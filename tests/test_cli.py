@@ -108,7 +108,7 @@ def test_paths_from_a_broad_driver_include_its_narrower_drivers(runner, graph):
     afghan = json.loads(run(runner, "paths", "--from", "drv-afghanistan", "--format", "json")[1])
     assert afghan and len(afghan) < len(everything)
     for chain in afghan:
-        assert "drv-afghanistan" in graph._driver_lineage(chain["driver"]["id"])
+        assert "drv-afghanistan" in graph.driver_lineage(chain["driver"]["id"])
     some_response = afghan[0]["response"]["id"]
     narrowed = json.loads(run(runner, "paths", "--from", "drv-afghanistan", "--to", some_response, "--format", "json")[1])
     assert narrowed and {c["response"]["id"] for c in narrowed} == {some_response}

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable
 
-from .errors import Problem
+from .errors import Problem, suggest
 from .model import ActorKind, Claims, Entity
 
 # field name -> the kinds of entity it may point to ("actor:state" narrows by actor kind)
@@ -41,11 +40,6 @@ def _targets(value) -> list[str]:
     if isinstance(value, str):
         return [value]
     return [item if isinstance(item, str) else item.target for item in value]
-
-
-def suggest(wanted: str, known) -> str:
-    close = difflib.get_close_matches(wanted, list(known), n=3, cutoff=0.6)
-    return f" (did you mean {', '.join(repr(c) for c in close)}?)" if close else ""
 
 
 def check_claims(claims: Claims, locate: Callable[[str], str] = str) -> list[Problem]:

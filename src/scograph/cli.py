@@ -28,6 +28,10 @@ DataOption = Annotated[
     Optional[Path],
     typer.Option("--data", help="Claims file (Turtle) to load instead of the packaged data/claims.ttl.", metavar="FILE"),
 ]
+EndpointOption = Annotated[
+    Optional[str],
+    typer.Option("--endpoint", help="Answer from this SPARQL 1.1 query endpoint instead of a local file.", metavar="URL"),
+]
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
 CountryOption = Annotated[
     Optional[str],
@@ -61,9 +65,14 @@ def handles_errors(command):
     return wrapper
 
 
-def _load(data: Path | None):
+def _load(data: Path | None, endpoint: str | None = None):
+    from .errors import UsageError
     from .graph import ClaimsGraph
 
+    if endpoint is not None:
+        if data is not None:
+            raise UsageError("give either --data FILE or --endpoint URL, not both")
+        return ClaimsGraph.connect(endpoint)
     return ClaimsGraph.load(data)
 
 
@@ -85,18 +94,18 @@ EXPECTATION_CSV = [
 @app.command()
 @handles_errors
 def demands(country: CountryOption = None, domain: DomainOption = None,
-            format: FormatOption = Format.table, data: DataOption = None) -> None:
+            format: FormatOption = Format.table, data: DataOption = None, endpoint: EndpointOption = None) -> None:
     """Expectations (demands) of the Central Asian members, with quotes and pages."""
-    records = _load(data).demands(country=country, domain=domain)
+    records = _load(data, endpoint).demands(country=country, domain=domain)
     _print(records, EXPECTATION_CSV if format is Format.csv else EXPECTATION_COLUMNS, format)
 
 
 @app.command()
 @handles_errors
 def drivers(level: Annotated[Optional[str], typer.Option(help="domestic|regional|international (or 国家|地区|国际体系).")] = None,
-            format: FormatOption = Format.table, data: DataOption = None) -> None:
+            format: FormatOption = Format.table, data: DataOption = None, endpoint: EndpointOption = None) -> None:
     """Drivers of the expectations, at the domestic, regional and international level."""
-    records = _load(data).drivers(level=level)
+    records = _load(data, endpoint).drivers(level=level)
     columns = [field("id"), field("level"), field("broader"), field("label", max_width=60), Column("pages", pages)]
     if format is Format.csv:
         columns += [field("label_zh"), field("actors"), field("affects"), field("indicators"),
@@ -106,9 +115,9 @@ def drivers(level: Annotated[Optional[str], typer.Option(help="domestic|regional
 
 @app.command()
 @handles_errors
-def responses(domain: DomainOption = None, format: FormatOption = Format.table, data: DataOption = None) -> None:
+def responses(domain: DomainOption = None, format: FormatOption = Format.table, data: DataOption = None, endpoint: EndpointOption = None) -> None:
     """Responses the paper recommends, by the "four models", with the expectations they answer."""
-    records = _load(data).responses(domain=domain)
+    records = _load(data, endpoint).responses(domain=domain)
     columns = [field("id"), field("model"), field("domain"), field("label", max_width=60),
                Column("answers", lambda r: len(r["addresses"])), Column("pages", pages)]
     if format is Format.csv:
@@ -119,9 +128,9 @@ def responses(domain: DomainOption = None, format: FormatOption = Format.table, 
 @app.command()
 @handles_errors
 def actors(kind: Annotated[Optional[str], typer.Option(help="state, state-group, organisation, financial-institution, sco-body, government-body, person, non-state-group.")] = None,
-           format: FormatOption = Format.table, data: DataOption = None) -> None:
+           format: FormatOption = Format.table, data: DataOption = None, endpoint: EndpointOption = None) -> None:
     """States, organisations, SCO bodies, persons and groups the paper names."""
-    records = _load(data).actors(kind=kind)
+    records = _load(data, endpoint).actors(kind=kind)
     columns = [field("id"), field("kind"), field("alpha2", "code"), field("label"), field("label_zh"), field("office")]
     if format is Format.csv:
         columns += [field("alpha3"), field("country"), field("part_of"), field("members")]
@@ -131,9 +140,9 @@ def actors(kind: Annotated[Optional[str], typer.Option(help="state, state-group,
 @app.command()
 @handles_errors
 def show(entity_id: Annotated[str, typer.Argument(metavar="ID", help="An entity id, e.g. exp-tj-anti-drug-centre.")],
-         format: FormatOption = Format.table, data: DataOption = None) -> None:
+         format: FormatOption = Format.table, data: DataOption = None, endpoint: EndpointOption = None) -> None:
     """One entity: its fields, evidence (quote, page, footnote source) and every link in and out."""
-    record = _load(data).describe(entity_id)
+    record = _load(data, endpoint).describe(entity_id)
     if format is Format.json:
         typer.echo(_json_one(record), nl=False)
         return
@@ -169,9 +178,9 @@ def _compact(items: list[dict]) -> str:
 def paths(country: CountryOption = None, domain: DomainOption = None,
           start: Annotated[Optional[str], typer.Option("--from", help="A driver (its narrower drivers count too) or an expectation id.")] = None,
           end: Annotated[Optional[str], typer.Option("--to", help="A response or an expectation id.")] = None,
-          format: FormatOption = Format.table, data: DataOption = None) -> None:
+          format: FormatOption = Format.table, data: DataOption = None, endpoint: EndpointOption = None) -> None:
     """Driver → expectation → response chains, filtered by country, domain and endpoints."""
-    records = _load(data).paths(country=country, domain=domain, start=start, end=end)
+    records = _load(data, endpoint).paths(country=country, domain=domain, start=start, end=end)
     if format is Format.json:
         _print(records, [], format)
         return
@@ -195,9 +204,9 @@ def paths(country: CountryOption = None, domain: DomainOption = None,
 @app.command()
 @handles_errors
 def search(text: Annotated[str, typer.Argument(help="Chinese or English text, matched in labels, descriptions and quotes.")],
-           format: FormatOption = Format.table, data: DataOption = None) -> None:
+           format: FormatOption = Format.table, data: DataOption = None, endpoint: EndpointOption = None) -> None:
     """Find entities by Chinese or English text in labels, descriptions and quotes."""
-    records = _load(data).search(text)
+    records = _load(data, endpoint).search(text)
     columns = [field("id"), field("type"), field("label", max_width=50), field("field", max_width=14),
                field("match", max_width=60)]
     _print(records, columns, format)
@@ -205,9 +214,9 @@ def search(text: Annotated[str, typer.Argument(help="Chinese or English text, ma
 
 @app.command()
 @handles_errors
-def stats(format: FormatOption = Format.table, data: DataOption = None) -> None:
+def stats(format: FormatOption = Format.table, data: DataOption = None, endpoint: EndpointOption = None) -> None:
     """Counts by type, and expectations per country × domain."""
-    result = _load(data).stats()
+    result = _load(data, endpoint).stats()
     if format is Format.json:
         typer.echo(_json_one(result), nl=False)
         return
@@ -219,6 +228,20 @@ def stats(format: FormatOption = Format.table, data: DataOption = None) -> None:
     _print(counts, [field("type"), field("count")], format)
     typer.echo("")
     _print(result["expectations_by_holder_and_domain"], matrix_columns, format)
+
+
+@app.command()
+@handles_errors
+def push(endpoint: Annotated[str, typer.Option("--endpoint", help="SPARQL 1.1 Graph Store Protocol URL, e.g. http://127.0.0.1:7878/store.", metavar="URL")],
+         graph: Annotated[Optional[str], typer.Option("--graph", help="Named graph IRI to replace; default: the default graph.", metavar="IRI")] = None,
+         data: DataOption = None) -> None:
+    """Upload the claims graph to a remote triple store (replacing the graph it writes to)."""
+    from .graph import ClaimsGraph
+    from .store import push_turtle
+
+    claims = ClaimsGraph.load(data)  # checks the file before anything leaves the machine
+    target = push_turtle(endpoint, claims.path.read_bytes(), graph)
+    typer.echo(f"pushed {len(claims.store)} triples to {target}", err=True)
 
 
 @app.command()

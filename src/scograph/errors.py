@@ -5,6 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
+def suggest(wanted: str, known) -> str:
+    """`` (did you mean 'a', 'b'?)`` for the nearest of ``known``, or an empty string."""
+    import difflib
+
+    close = difflib.get_close_matches(wanted, list(known), n=3, cutoff=0.6)
+    return f" (did you mean {', '.join(repr(c) for c in close)}?)" if close else ""
+
+
 class ScographError(Exception):
     """Base of every error a user can cause; ``exit_code`` is what the CLI exits with."""
 
@@ -37,6 +45,12 @@ class DataFileError(ScographError):
     """A data file is missing, unreadable or malformed."""
 
     exit_code = 3
+
+
+class EndpointError(ScographError):
+    """A remote SPARQL endpoint or graph store cannot be reached, or refused the request."""
+
+    exit_code = 4
 
 
 @dataclass(frozen=True)

@@ -1,349 +1,591 @@
-"""The public API: load a claims graph once, then ask it for demands, drivers, responses, paths.
+"""The public API: open a claims graph once, then ask it for demands, drivers, responses, paths.
 
 >>> from scograph import ClaimsGraph
 >>> claims = ClaimsGraph.load()                     # the packaged data/claims.ttl
 >>> [d["id"] for d in claims.demands(country="TJ", domain="security")][:1]
-['exp-tj-...']
+['exp-ca-non-traditional-security']
 
-Every lookup returns plain records (dicts of strings, numbers and lists) that
-the CLI prints as table, JSON or CSV; the records are documented in the README.
+Lookups are SPARQL over a :class:`~scograph.store.ClaimStore`, so that they answer the
+same from the local Oxigraph store and from a remote SPARQL endpoint, and so that a
+lookup imports neither rdflib nor pydantic. The typed objects (``.claims``), the rdflib
+graph (``.rdf``) and the networkx projection (``.network``) are built on first use.
+Every lookup returns plain records (dicts of strings, numbers and lists) that the CLI
+prints as table, JSON or CSV; the records are documented in the README.
 """
 
 from __future__ import annotations
 
 import unicodedata
-from collections import Counter
+from collections import defaultdict
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
-from pydantic import ValidationError
+from .errors import DataFileError, UsageError, suggest
+from .store import IRI, ClaimStore, LangString, values_clause
+from .terms import (
+    ACTOR_KINDS, CONCEPT_NAMES, DCTERMS, DOMAINS, DOMAINS_ZH, ENTITY, ENTITY_CLASSES, LEVELS, LEVELS_ZH, PROV,
+    RDF, RDFS, SCO, entity_id, entity_iri,
+)
 
-from . import model as m
-from .checks import suggest
-from .errors import DataFileError, UsageError
-
-DOMAIN_NAMES_ZH = {m.Domain.political: "政治", m.Domain.security: "安全", m.Domain.economic: "经济", m.Domain.cultural: "人文"}
 _DOMAIN_ALIASES = {
-    **{d.value: d for d in m.Domain},
-    **{zh: d for d, zh in DOMAIN_NAMES_ZH.items()},
-    "人文交流": m.Domain.cultural,
-    "people-to-people": m.Domain.cultural,
+    **{d: d for d in DOMAINS},
+    **{zh: d for d, zh in DOMAINS_ZH.items()},
+    "人文交流": "cultural",
+    "people-to-people": "cultural",
 }
-LEVEL_NAMES_ZH = {m.Level.domestic: "国家", m.Level.regional: "地区", m.Level.international: "国际体系"}
-_LEVEL_ALIASES = {
-    **{lv.value: lv for lv in m.Level},
-    **{zh: lv for lv, zh in LEVEL_NAMES_ZH.items()},
-    "国际": m.Level.international,
-    "national": m.Level.domestic,
-}
+_LEVEL_ALIASES = {**{lv: lv for lv in LEVELS}, **{zh: lv for lv, zh in LEVELS_ZH.items()}, "国际": "international",
+                  "national": "domestic"}
+_TYPE_OF_CLASS = {SCO + local: kind for kind, local in ENTITY_CLASSES.items()}
+_KIND_OF_CLASS = {SCO + local: kind for kind, local in ACTOR_KINDS.items()}
 
 
-def _fold(text: str) -> str:
+def fold(text: str) -> str:
+    """Text as user input is compared: NFKC, case-folded, trimmed."""
     return unicodedata.normalize("NFKC", text).casefold().strip()
 
 
-def parse_domain(text: str) -> m.Domain:
-    found = _DOMAIN_ALIASES.get(_fold(text))
+def parse_domain(text: str) -> str:
+    found = _DOMAIN_ALIASES.get(fold(text))
     if found is None:
-        valid = ", ".join(f"{d.value} ({DOMAIN_NAMES_ZH[d]})" for d in m.Domain)
+        valid = ", ".join(f"{d} ({DOMAINS_ZH[d]})" for d in DOMAINS)
         raise UsageError(f"unknown domain {text!r}; valid: {valid}")
     return found
 
 
-def parse_level(text: str) -> m.Level:
-    found = _LEVEL_ALIASES.get(_fold(text))
+def parse_level(text: str) -> str:
+    found = _LEVEL_ALIASES.get(fold(text))
     if found is None:
-        valid = ", ".join(f"{lv.value} ({LEVEL_NAMES_ZH[lv]})" for lv in m.Level)
+        valid = ", ".join(f"{lv} ({LEVELS_ZH[lv]})" for lv in LEVELS)
         raise UsageError(f"unknown level {text!r}; valid: {valid}")
     return found
 
 
-def parse_actor_kind(text: str) -> m.ActorKind:
-    try:
-        return m.ActorKind(_fold(text).replace("_", "-"))
-    except ValueError:
-        raise UsageError(f"unknown actor kind {text!r}; valid: {', '.join(k.value for k in m.ActorKind)}") from None
+def parse_actor_kind(text: str) -> str:
+    kind = fold(text).replace("_", "-")
+    if kind not in ACTOR_KINDS:
+        raise UsageError(f"unknown actor kind {text!r}; valid: {', '.join(ACTOR_KINDS)}")
+    return kind
+
+
+@dataclass(frozen=True)
+class Country:
+    """A state as ``--country`` resolves it."""
+
+    id: str
+    alpha2: str
+    alpha3: str
+    label: str
+    label_zh: str
+
+
+@dataclass
+class _Facts:
+    """What the store says about a set of entities: outgoing values, evidence, incoming links."""
+
+    out: dict[str, dict[str, list]]
+    evidence: dict[str, list[dict]]
+
+    def one(self, iri: str, predicate: str, lang: str | None = None):
+        for value in self.out.get(iri, {}).get(predicate, []):
+            if lang is None or getattr(value, "lang", None) == lang:
+                return value
+        return None
+
+    def ids(self, iri: str, predicate: str) -> list[str]:
+        return sorted(entity_id(v) for v in self.out.get(iri, {}).get(predicate, []) if isinstance(v, IRI))
+
+    def types(self, iri: str) -> list[str]:
+        return self.out.get(iri, {}).get(RDF + "type", [])
 
 
 class ClaimsGraph:
-    """A claims graph held three ways: RDF (rdflib), typed objects (pydantic), and networkx."""
+    """A claims graph: SPARQL lookups over a store; objects, RDF and networkx on demand."""
 
-    def __init__(self, claims: m.Claims, rdf=None, path: Path | None = None):
-        self.claims = claims
-        self._rdf = rdf
+    def __init__(self, store: ClaimStore, path: Path | None = None, *, rdf=None, claims=None):
+        self.store = store
         self.path = path
-        self.by_id: dict[str, m.Entity] = {e.id: e for e in claims.entities()}
-        self.addressed_by: dict[str, list[str]] = {}
-        for response in claims.responses:
-            for link in response.addresses:
-                self.addressed_by.setdefault(link.target, []).append(response.id)
-        self.shapes: dict[str, list[str]] = {}
-        for expectation in claims.expectations:
-            for link in expectation.drivers:
-                self.shapes.setdefault(link.target, []).append(expectation.id)
+        self._rdf = rdf
+        self._claims = claims
 
-    # ------------------------------------------------------------------ loading
+    # ------------------------------------------------------------------ opening
 
     @classmethod
     def load(cls, path: Path | str | None = None) -> "ClaimsGraph":
-        """Parse a claims Turtle file (default: the packaged one) into objects."""
-        from .mapping import graph_to_claims
-        from .store import parse_turtle
+        """Open a claims Turtle file (default: the packaged one), checked once per content."""
+        from . import cache
+        from .store import OxigraphStore, read_data
 
-        rdf, resolved = parse_turtle(Path(path) if path is not None else None)
-        try:
-            claims = graph_to_claims(rdf)
-        except ValidationError as error:
-            first = error.errors()[0]
-            where = ".".join(str(p) for p in first["loc"])
-            raise DataFileError(f"{resolved}: {error.title}: {where}: {first['msg']} (run: scograph validate {resolved})") from None
-        except ValueError as error:
-            raise DataFileError(f"{resolved}: {error} (run: scograph validate {resolved})") from None
-        return cls(claims, rdf, resolved)
+        data, resolved = read_data(Path(path) if path is not None else None)
+        key = cache.content_key(data)
+        rdf = claims = None
+        if not cache.is_validated(key):
+            rdf, claims = _check_loadable(data, resolved)
+            cache.mark_validated(key)
+        if len(data) > cache.LARGE_FILE_BYTES:
+            prepared = cache.open_prepared(key) or cache.build_prepared(key, data)
+            if prepared is not None:
+                return cls(OxigraphStore(prepared), resolved, rdf=rdf, claims=claims)
+        return cls(OxigraphStore.from_turtle(data, resolved), resolved, rdf=rdf, claims=claims)
+
+    @classmethod
+    def connect(cls, endpoint: str) -> "ClaimsGraph":
+        """Answer from a remote SPARQL 1.1 query endpoint instead of a local file."""
+        from .store import SparqlEndpointStore
+
+        return cls(SparqlEndpointStore(endpoint))
 
     @property
     def rdf(self):
+        """The whole graph as an rdflib Graph."""
         if self._rdf is None:
-            from .mapping import claims_to_graph
+            from rdflib import Graph
 
-            self._rdf = claims_to_graph(self.claims)
+            from .vocab import bind_prefixes
+
+            self._rdf = Graph()
+            bind_prefixes(self._rdf)
+            self._rdf.parse(data=self.store.ntriples(), format="nt")
         return self._rdf
+
+    @property
+    def claims(self):
+        """The typed pydantic objects (:class:`scograph.model.Claims`)."""
+        if self._claims is None:
+            from .mapping import graph_to_claims
+
+            self._claims = graph_to_claims(self.rdf)
+        return self._claims
+
+    @cached_property
+    def by_id(self) -> dict:
+        return {entity.id: entity for entity in self.claims.entities()}
 
     @cached_property
     def network(self):
-        """The networkx MultiDiGraph projection, built on first use."""
+        """The networkx MultiDiGraph projection of the whole graph."""
         from .network import to_networkx
 
         return to_networkx(self.rdf)
 
     # ------------------------------------------------------------------ resolving user input
 
-    def get(self, entity_id: str) -> m.Entity:
-        entity = self.by_id.get(entity_id) or self.by_id.get(entity_id.strip().lower())
-        if entity is None:
-            raise UsageError(f"unknown id {entity_id!r}{suggest(entity_id, self.by_id) or '; try: scograph search TEXT'}")
-        return entity
+    def _types_of(self, ids: list[str]) -> dict[str, str]:
+        rows = self.store.select(
+            f"SELECT ?x ?class WHERE {{ {values_clause('x', [entity_iri(i) for i in ids])} ?x a ?class }}")
+        found: dict[str, str] = {}
+        for row in rows:
+            kind = _TYPE_OF_CLASS.get(row["class"])
+            if kind and (found.get(row["x"]) != "paper"):
+                found[row["x"]] = kind
+        return {entity_id(iri): kind for iri, kind in found.items()}
+
+    def _all_ids(self) -> list[str]:
+        classes = " ".join(f"sco:{local}" for local in ENTITY_CLASSES.values())
+        rows = self.store.select(f"SELECT DISTINCT ?x WHERE {{ VALUES ?class {{ {classes} }} ?x a ?class }}")
+        return [entity_id(r["x"]) for r in rows]
+
+    def resolve(self, entity_id_: str) -> tuple[str, str]:
+        """(id, record type) of an entity id given in any case; unknown ids suggest near matches."""
+        for candidate in dict.fromkeys((entity_id_, entity_id_.strip().lower())):
+            found = self._types_of([candidate]) if candidate else {}
+            if candidate in found:
+                return candidate, found[candidate]
+        hint = suggest(entity_id_, self._all_ids()) or "; try: scograph search TEXT"
+        raise UsageError(f"unknown id {entity_id_!r}{hint}")
 
     @cached_property
-    def _country_names(self) -> dict[str, m.Actor]:
-        names: dict[str, m.Actor] = {}
-        for actor in self.claims.actors:
-            if actor.kind is m.ActorKind.state:
-                for name in (actor.alpha2, actor.alpha3, actor.label_en, actor.label_zh, actor.id):
-                    names[_fold(name)] = actor
+    def _countries(self) -> dict[str, Country]:
+        rows = self.store.select("""
+            SELECT ?x ?alpha2 ?alpha3 ?label WHERE {
+              ?x a sco:State ; sco:alpha2 ?alpha2 ; sco:alpha3 ?alpha3 ; rdfs:label ?label .
+            }""")
+        labels: dict[str, dict[str, str]] = defaultdict(dict)
+        codes: dict[str, tuple[str, str]] = {}
+        for row in rows:
+            codes[row["x"]] = (row["alpha2"], row["alpha3"])
+            labels[row["x"]][getattr(row["label"], "lang", "")] = row["label"]
+        names: dict[str, Country] = {}
+        for iri, (alpha2, alpha3) in codes.items():
+            country = Country(entity_id(iri), alpha2, alpha3, labels[iri].get("en", ""), labels[iri].get("zh", ""))
+            for name in (alpha2, alpha3, country.label, country.label_zh, country.id):
+                if name:
+                    names[fold(name)] = country
         return names
 
-    def country(self, text: str) -> m.Actor:
+    def country(self, text: str) -> Country:
         """A state by ISO alpha-2 or alpha-3 (any case), English name or Chinese name."""
-        actor = self._country_names.get(_fold(text))
-        if actor is None:
-            codes = sorted(a.alpha2 for a in self.claims.actors if a.kind is m.ActorKind.state)
+        found = self._countries.get(fold(text))
+        if found is None:
+            codes = sorted({c.alpha2 for c in self._countries.values()})
+            if not codes:
+                raise UsageError(f"unknown country {text!r}: the graph has no states (is it empty?)")
             raise UsageError(
                 f"unknown country {text!r}; valid: ISO alpha-2 or alpha-3 code, English or Chinese name of {', '.join(codes)}"
             )
-        return actor
+        return found
 
-    # ------------------------------------------------------------------ records
+    # ------------------------------------------------------------------ facts and records
 
-    def _label(self, entity_id: str | None) -> str | None:
-        entity = self.by_id.get(entity_id) if entity_id else None
-        return entity.label_en if entity else None
+    def _facts(self, iris: list[str]) -> _Facts:
+        out: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+        evidence: dict[str, list[dict]] = defaultdict(list)
+        if not iris:
+            return _Facts(out, evidence)
+        values = values_clause("x", iris)
+        for row in self.store.select(f"SELECT ?x ?p ?o WHERE {{ {values} ?x ?p ?o }}"):
+            out[row["x"]][row["p"]].append(row["o"])
+        for row in self.store.select(f"""
+            SELECT ?x ?quote ?page ?note ?source ?paper WHERE {{
+              {values} ?x sco:evidence ?ev . ?ev sco:quote ?quote ; sco:page ?page ; prov:wasQuotedFrom ?paper .
+              OPTIONAL {{ ?ev sco:footnote ?note }} OPTIONAL {{ ?ev sco:citedSource ?source }}
+            }}"""):
+            evidence[row["x"]].append({
+                "quote": str(row["quote"]), "page": row["page"], "note": row["note"],
+                "source": entity_id(row["source"]) if row["source"] else None, "paper": entity_id(row["paper"]),
+            })
+        for items in evidence.values():
+            items.sort(key=lambda e: (e["paper"], e["page"], e["note"] or 0, e["quote"], e["source"] or ""))
+        return _Facts(out, evidence)
 
-    @staticmethod
-    def _evidence(items: list[m.Evidence]) -> list[dict]:
-        return [
-            {"quote": e.quote, "page": e.page, "note": e.note, "source": e.source, "paper": e.paper}
-            for e in items
-        ]
+    def _inverse(self, iris: list[str], predicate: str) -> dict[str, list[str]]:
+        found: dict[str, list[str]] = defaultdict(list)
+        if iris:
+            for row in self.store.select(f"SELECT ?x ?s WHERE {{ {values_clause('x', iris)} ?s <{predicate}> ?x }}"):
+                found[row["x"]].append(entity_id(row["s"]))
+        return {k: sorted(v) for k, v in found.items()}
 
-    def _holder_countries(self, holder_id: str) -> list[str]:
-        holder = self.by_id.get(holder_id)
-        if not isinstance(holder, m.Actor):
-            return []
-        if holder.kind is m.ActorKind.state:
-            return [holder.alpha2]
-        return sorted(self.by_id[i].alpha2 for i in holder.members if i in self.by_id)
+    def _codes(self, iris: list[str]) -> dict[str, dict]:
+        """For actors: their alpha-2 (states) or their members' alpha-2 (groups), and their English label."""
+        info: dict[str, dict] = defaultdict(lambda: {"alpha2": None, "members": set(), "label": None})
+        if not iris:
+            return info
+        for row in self.store.select(f"""
+            SELECT ?x ?alpha2 ?member_alpha2 ?label WHERE {{
+              {values_clause('x', iris)}
+              {{ ?x sco:alpha2 ?alpha2 }} UNION {{ ?x sco:member/sco:alpha2 ?member_alpha2 }}
+              UNION {{ ?x rdfs:label ?label FILTER(lang(?label) = "en") }}
+            }}"""):
+            entry = info[row["x"]]
+            entry["alpha2"] = row["alpha2"] or entry["alpha2"]
+            entry["label"] = row["label"] or entry["label"]
+            if row["member_alpha2"]:
+                entry["members"].add(row["member_alpha2"])
+        return info
 
-    def record(self, entity: m.Entity) -> dict:
-        """The JSON record of one entity, as every listing prints it."""
-        kind = "paper" if isinstance(entity, m.Paper) else type(entity).__name__.lower()
-        record: dict = {"id": entity.id, "type": kind, "label": entity.label_en, "label_zh": entity.label_zh}
-        if isinstance(entity, m.Expectation):
-            holder = self.by_id.get(entity.holder)
-            countries = self._holder_countries(entity.holder)
+    def records(self, ids: list[str]) -> list[dict]:
+        """The JSON records of these entities, in the order given."""
+        iris = [entity_iri(i) for i in ids]
+        facts = self._facts(iris)
+        by_type: dict[str, list[str]] = defaultdict(list)
+        for iri in iris:
+            classes = set(facts.types(iri))
+            kind = "paper" if SCO + "Paper" in classes else next(
+                (_TYPE_OF_CLASS[c] for c in classes if c in _TYPE_OF_CLASS), None)
+            by_type[kind].append(iri)
+        responses = self._inverse(by_type.get("expectation", []), SCO + "addresses")
+        shaped = self._inverse(by_type.get("driver", []), SCO + "shapedBy")
+        related = {v for iri in by_type.get("expectation", []) + by_type.get("actor", [])
+                   for p in (SCO + "holder", SCO + "speaker", SCO + "country")
+                   for v in facts.out.get(iri, {}).get(p, [])}
+        codes = self._codes(sorted(related))
+        records = []
+        for iri in iris:
+            records.append(self._record(iri, facts, responses, shaped, codes))
+        return records
+
+    def _record(self, iri: str, facts: _Facts, responses, shaped, codes) -> dict:
+        classes = set(facts.types(iri))
+        kind = "paper" if SCO + "Paper" in classes else next((_TYPE_OF_CLASS[c] for c in classes if c in _TYPE_OF_CLASS), "")
+        record: dict[str, Any] = {
+            "id": entity_id(iri), "type": kind,
+            "label": _text(facts.one(iri, RDFS + "label", "en")), "label_zh": _text(facts.one(iri, RDFS + "label", "zh")),
+        }
+        evidence = facts.evidence.get(iri, [])
+        concept = lambda p: CONCEPT_NAMES.get(facts.one(iri, SCO + p))  # noqa: E731
+        ref = lambda p: entity_id(v) if (v := facts.one(iri, p)) else None  # noqa: E731
+        if kind == "expectation":
+            holder = facts.one(iri, SCO + "holder")
+            holder_info = codes.get(holder, {})
+            speaker = facts.one(iri, SCO + "speaker")
             record |= {
-                "country": holder.alpha2 if isinstance(holder, m.Actor) and holder.kind is m.ActorKind.state else None,
-                "holder": entity.holder,
-                "countries": countries,
-                "domain": entity.domain.value,
-                "themes": entity.themes,
-                "speaker": entity.speaker,
-                "speaker_label": self._label(entity.speaker),
-                "date": entity.date,
-                "occasion": entity.occasion,
-                "initiatives": entity.initiatives,
-                "documents": entity.documents,
-                "evidence": self._evidence(entity.evidence),
-                "drivers": [link.target for link in entity.drivers],
-                "responses": sorted(self.addressed_by.get(entity.id, [])),
+                "country": holder_info.get("alpha2"),
+                "holder": entity_id(holder) if holder else None,
+                "countries": [holder_info["alpha2"]] if holder_info.get("alpha2") else sorted(holder_info.get("members", [])),
+                "domain": concept("domain"),
+                "themes": facts.ids(iri, SCO + "theme"),
+                "speaker": entity_id(speaker) if speaker else None,
+                "speaker_label": codes.get(speaker, {}).get("label") if speaker else None,
+                "date": _text(facts.one(iri, DCTERMS + "date")),
+                "occasion": ref(SCO + "occasion"),
+                "initiatives": facts.ids(iri, SCO + "initiative"),
+                "documents": facts.ids(iri, SCO + "document"),
+                "evidence": evidence,
+                "drivers": facts.ids(iri, SCO + "shapedBy"),
+                "responses": responses.get(iri, []),
             }
-        elif isinstance(entity, m.Driver):
+        elif kind == "driver":
             record |= {
-                "level": entity.level.value,
-                "broader": entity.broader,
-                "actors": entity.actors,
-                "affects": entity.affects,
-                "indicators": entity.indicators,
-                "evidence": self._evidence(entity.evidence),
-                "expectations": sorted(self.shapes.get(entity.id, [])),
+                "level": concept("level"), "broader": ref(SCO + "refines"),
+                "actors": facts.ids(iri, SCO + "actor"), "affects": facts.ids(iri, SCO + "affects"),
+                "indicators": facts.ids(iri, SCO + "indicator"), "evidence": evidence,
+                "expectations": shaped.get(iri, []),
             }
-        elif isinstance(entity, m.Response):
+        elif kind == "response":
             record |= {
-                "domain": entity.domain.value,
-                "model": entity.model.value if entity.model else None,
-                "broader": entity.broader,
-                "addressee": entity.addressee,
-                "initiatives": entity.initiatives,
-                "addresses": [link.target for link in entity.addresses],
-                "evidence": self._evidence(entity.evidence),
+                "domain": concept("domain"), "model": concept("model"), "broader": ref(SCO + "refines"),
+                "addressee": ref(SCO + "addressee"), "initiatives": facts.ids(iri, SCO + "initiative"),
+                "addresses": facts.ids(iri, SCO + "addresses"), "evidence": evidence,
             }
-        elif isinstance(entity, m.Actor):
+        elif kind == "actor":
+            country = facts.one(iri, SCO + "country")
             record |= {
-                "kind": entity.kind.value,
-                "alpha2": entity.alpha2,
-                "alpha3": entity.alpha3,
-                "office": entity.office,
-                "country": (self.by_id[entity.country].alpha2 if entity.country in self.by_id else entity.country),
-                "part_of": entity.part_of,
-                "members": entity.members,
+                "kind": next((_KIND_OF_CLASS[c] for c in classes if c in _KIND_OF_CLASS), None),
+                "alpha2": _text(facts.one(iri, SCO + "alpha2")),
+                "alpha3": _text(facts.one(iri, SCO + "alpha3")),
+                "office": _text(facts.one(iri, SCO + "office", "en")),
+                "country": (codes.get(country, {}).get("alpha2") or entity_id(country)) if country else None,
+                "part_of": ref(DCTERMS + "isPartOf"),
+                "members": facts.ids(iri, SCO + "member"),
             }
         return record
 
-    def describe(self, entity_id: str) -> dict:
+    def record(self, entity) -> dict:
+        """The record of one entity (an id, or a typed object with an ``id``)."""
+        return self.records([getattr(entity, "id", entity)])[0]
+
+    def describe(self, entity_id_: str) -> dict:
         """Everything about one entity: its fields, its evidence, and every link in and out."""
-        entity = self.get(entity_id)
-        record = self.record(entity)
-        record |= {k: v for k, v in entity.model_dump(mode="json", exclude_none=True).items() if k not in record and k not in ("label_en",)}
-        network = self.network
-        record["links_out"] = sorted(
-            ({"relation": d["relation"], "id": t, "label": network.nodes[t].get("label"), "basis": d.get("basis")}
-             for _, t, d in network.out_edges(entity.id, data=True)),
-            key=lambda x: (x["relation"], x["id"]),
-        )
-        record["links_in"] = sorted(
-            ({"relation": d["relation"], "id": s, "label": network.nodes[s].get("label"), "basis": d.get("basis")}
-             for s, _, d in network.in_edges(entity.id, data=True)),
-            key=lambda x: (x["relation"], x["id"]),
-        )
+        from .mapping import read_entity_from
+
+        entity_id_, kind = self.resolve(entity_id_)
+        record = self.record(entity_id_)
+        entity = read_entity_from(self.store, entity_id_, kind)
+        record |= {k: v for k, v in entity.model_dump(mode="json", exclude_none=True).items()
+                   if k not in record and k != "label_en"}
+        record["links_out"], record["links_in"] = self._links(entity_iri(entity_id_))
         return record
+
+    def _links(self, iri: str) -> tuple[list[dict], list[dict]]:
+        classes = " ".join(f"sco:{local}" for local in ENTITY_CLASSES.values())
+        query = """
+            SELECT DISTINCT ?p ?other ?label ?basis WHERE {
+              %s
+              VALUES ?class { %s }
+              ?other a ?class .
+              OPTIONAL { ?other rdfs:label ?label FILTER(lang(?label) = "en") }
+              OPTIONAL { ?link rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; sco:basis ?basis }
+            }"""
+        out_rows = self.store.select(query % ("?s ?p ?other . BIND(?s AS ?x) BIND(?other AS ?o)", classes), {"s": IRI(iri)})
+        in_rows = self.store.select(query % ("?other ?p ?o . BIND(?other AS ?s)", classes), {"o": IRI(iri)})
+
+        def links(rows):
+            found = {}
+            for row in rows:
+                if row["p"] in (SCO + "evidence", SCO + "citedAt", RDF + "type"):
+                    continue
+                relation = row["p"].rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+                found[(relation, entity_id(row["other"]))] = {
+                    "relation": relation, "id": entity_id(row["other"]), "label": _text(row["label"]),
+                    "basis": CONCEPT_NAMES.get(row["basis"]),
+                }
+            return [found[k] for k in sorted(found)]
+
+        return links(out_rows), links(in_rows)
 
     # ------------------------------------------------------------------ lookups
 
-    def _expectations(self, country: str | None, domain: str | None) -> list[m.Expectation]:
-        wanted_domain = parse_domain(domain) if domain else None
-        alpha2 = self.country(country).alpha2 if country else None
-        return [
-            e for e in self.claims.expectations
-            if (wanted_domain is None or e.domain is wanted_domain)
-            and (alpha2 is None or alpha2 in self._holder_countries(e.holder))
-        ]
+    def _expectation_ids(self, country: str | None, domain: str | None) -> list[str]:
+        bindings: dict[str, Any] = {}
+        patterns = []
+        if country:
+            bindings["country"] = IRI(entity_iri(self.country(country).id))
+            patterns.append("{ ?x sco:holder ?country } UNION { ?x sco:holder/sco:member ?country }")
+        if domain:
+            bindings["domain"] = IRI(SCO + parse_domain(domain))
+            patterns.append("?x sco:domain ?domain .")
+        rows = self.store.select(
+            "SELECT DISTINCT ?x WHERE { %s ?x a sco:Expectation . } ORDER BY ?x" % " ".join(patterns), bindings)
+        return [entity_id(r["x"]) for r in rows]
+
+    def _ids_of(self, rdf_class: str, extra: str = "", bindings: dict | None = None) -> list[str]:
+        rows = self.store.select(f"SELECT DISTINCT ?x WHERE {{ ?x a {rdf_class} . {extra} }} ORDER BY ?x", bindings)
+        return [entity_id(r["x"]) for r in rows]
 
     def demands(self, country: str | None = None, domain: str | None = None) -> list[dict]:
         """Expectations, optionally of one country (a group's demands count for each member) and domain."""
-        return [self.record(e) for e in self._expectations(country, domain)]
+        return self.records(self._expectation_ids(country, domain))
 
     def drivers(self, level: str | None = None) -> list[dict]:
-        wanted = parse_level(level) if level else None
-        return [self.record(d) for d in self.claims.drivers if wanted is None or d.level is wanted]
+        if level is None:
+            return self.records(self._ids_of("sco:Driver"))
+        concept = IRI(SCO + LEVELS[parse_level(level)])
+        return self.records(self._ids_of("sco:Driver", "?x sco:level ?level .", {"level": concept}))
 
     def responses(self, domain: str | None = None) -> list[dict]:
-        wanted = parse_domain(domain) if domain else None
-        return [self.record(r) for r in self.claims.responses if wanted is None or r.domain is wanted]
+        if domain is None:
+            return self.records(self._ids_of("sco:Response"))
+        concept = IRI(SCO + parse_domain(domain))
+        return self.records(self._ids_of("sco:Response", "?x sco:domain ?domain .", {"domain": concept}))
 
     def actors(self, kind: str | None = None) -> list[dict]:
-        wanted = parse_actor_kind(kind) if kind else None
-        return [self.record(a) for a in self.claims.actors if wanted is None or a.kind is wanted]
-
-    def _driver_lineage(self, driver_id: str) -> list[str]:
-        """The driver and every broader driver it refines, nearest first."""
-        lineage, current = [], driver_id
-        while current and current not in lineage:
-            lineage.append(current)
-            entity = self.by_id.get(current)
-            current = entity.broader if isinstance(entity, m.Driver) else None
-        return lineage
+        rdf_class = f"sco:{ACTOR_KINDS[parse_actor_kind(kind)]}" if kind else "sco:Actor"
+        return self.records(self._ids_of(rdf_class))
 
     def paths(self, country: str | None = None, domain: str | None = None,
               start: str | None = None, end: str | None = None) -> list[dict]:
-        """Driver → expectation → response chains, walked on the networkx graph.
+        """Driver → expectation → response chains, walked on a networkx graph of the chain links.
 
-        ``start`` is a driver (its narrower drivers' chains count too), or an expectation;
+        ``start`` is a driver (its narrower drivers' chains count too) or an expectation;
         ``end`` is a response or an expectation.
         """
-        for endpoint in (start, end):
-            if endpoint is not None:
-                self.get(endpoint)
-        allowed = {e.id for e in self._expectations(country, domain)}
-        network = self.network
-        chains = []
-        for expectation_id in sorted(allowed):
-            for _, driver_id, link in network.out_edges(expectation_id, data=True):
-                if link["relation"] != "shapedBy":
+        import networkx as nx
+
+        start = self.resolve(start)[0] if start is not None else None
+        end = self.resolve(end)[0] if end is not None else None
+        allowed = self._expectation_ids(country, domain)
+        chain = nx.MultiDiGraph()
+        if allowed:
+            values = values_clause("e", [entity_iri(i) for i in allowed])
+            for row in self.store.select(f"""
+                SELECT ?e ?d ?r ?driver_basis ?response_basis WHERE {{
+                  {values}
+                  ?e sco:shapedBy ?d . ?r sco:addresses ?e .
+                  OPTIONAL {{ ?l1 rdf:subject ?e ; rdf:predicate sco:shapedBy ; rdf:object ?d ; sco:basis ?driver_basis }}
+                  OPTIONAL {{ ?l2 rdf:subject ?r ; rdf:predicate sco:addresses ; rdf:object ?e ; sco:basis ?response_basis }}
+                }}"""):
+                e, d, r = (entity_id(row[k]) for k in ("e", "d", "r"))
+                chain.add_edge(e, d, key="shapedBy", basis=CONCEPT_NAMES.get(row["driver_basis"]))
+                chain.add_edge(r, e, key="addresses", basis=CONCEPT_NAMES.get(row["response_basis"]))
+            for row in self.store.select("SELECT ?d ?b WHERE { ?d a sco:Driver ; sco:refines ?b }"):
+                chain.add_edge(entity_id(row["d"]), entity_id(row["b"]), key="refines")
+        broader = {d: b for d, b, key in chain.edges(keys=True) if key == "refines"}
+
+        def lineage(driver: str) -> list[str]:
+            seen = [driver]
+            while broader.get(seen[-1]) and broader[seen[-1]] not in seen:
+                seen.append(broader[seen[-1]])
+            return seen
+
+        found = []
+        for expectation in allowed:
+            if expectation not in chain:
+                continue
+            for _, driver, link_key, link in chain.out_edges(expectation, keys=True, data=True):
+                if link_key != "shapedBy":
                     continue
-                if start is not None and start != expectation_id and start not in self._driver_lineage(driver_id):
+                if start is not None and start != expectation and start not in lineage(driver):
                     continue
-                for response_id, _, answer in network.in_edges(expectation_id, data=True):
-                    if answer["relation"] != "addresses":
+                for response, _, answer_key, answer in chain.in_edges(expectation, keys=True, data=True):
+                    if answer_key != "addresses" or (end is not None and end not in (response, expectation)):
                         continue
-                    if end is not None and end not in (response_id, expectation_id):
-                        continue
-                    chains.append({
-                        "driver": self.record(self.by_id[driver_id]),
-                        "expectation": self.record(self.by_id[expectation_id]),
-                        "response": self.record(self.by_id[response_id]),
-                        "driver_basis": link.get("basis"),
-                        "response_basis": answer.get("basis"),
-                    })
-        return chains
+                    found.append((driver, expectation, response, link["basis"], answer["basis"]))
+        found.sort(key=lambda c: (c[1], c[0], c[2]))
+        records = {}
+        ids = sorted({i for c in found for i in c[:3]})
+        for entity, record in zip(ids, self.records(ids)):
+            records[entity] = record
+        return [
+            {"driver": records[d], "expectation": records[e], "response": records[r],
+             "driver_basis": db, "response_basis": rb}
+            for d, e, r, db, rb in found
+        ]
+
+    def driver_lineage(self, driver_id: str) -> list[str]:
+        """The driver, then every broader driver it refines."""
+        rows = self.store.select("SELECT ?b WHERE { ?d sco:refines* ?b }", {"d": IRI(entity_iri(driver_id))})
+        ids = [entity_id(r["b"]) for r in rows]
+        return [driver_id] + sorted(set(ids) - {driver_id})
 
     def search(self, text: str) -> list[dict]:
         """Entities whose labels, descriptions or evidence quotes contain ``text`` (any case, zh or en)."""
-        needle = _fold(text)
+        needle = fold(text)
         if not needle:
             raise UsageError("empty search text; give a word in Chinese or English")
+        classes = " ".join(f"sco:{local}" for local in ENTITY_CLASSES.values())
+        rows = self.store.select(f"""
+            SELECT ?x ?field ?text WHERE {{
+              VALUES ?class {{ {classes} }} ?x a ?class .
+              {{ ?x rdfs:label ?text BIND(IF(lang(?text) = "zh", "label_zh", "label") AS ?field) }}
+              UNION {{ ?x dcterms:description ?text BIND(IF(lang(?text) = "zh", "description_zh", "description") AS ?field) }}
+              UNION {{ ?x sco:evidence ?ev . ?ev sco:quote ?text ; sco:page ?page BIND(CONCAT("quote p. ", STR(?page)) AS ?field) }}
+              FILTER(CONTAINS(LCASE(STR(?text)), ?needle))
+            }}""", {"needle": needle})
+        order = {"label": 0, "label_zh": 1, "description": 2, "description_zh": 3}
+        best: dict[str, tuple] = {}
+        for row in rows:
+            if needle not in fold(row["text"]):  # SPARQL's LCASE is not NFKC case folding
+                continue
+            rank = (order.get(row["field"], 4), row["field"], str(row["text"]))
+            if row["x"] not in best or rank < best[row["x"]]:
+                best[row["x"]] = rank
         hits = []
-        for entity in self.claims.entities():
-            fields = [("label", entity.label_en), ("label_zh", entity.label_zh),
-                      ("description", entity.description_en), ("description_zh", entity.description_zh)]
-            fields += [(f"quote p. {e.page}", e.quote) for e in getattr(entity, "evidence", [])]
-            for field, value in fields:
-                if value and needle in _fold(value):
-                    record = {"id": entity.id, "type": self.record(entity)["type"], "label": entity.label_en,
-                              "label_zh": entity.label_zh, "field": field, "match": value}
-                    hits.append(record)
-                    break
-        return hits
+        type_order = list(ENTITY_CLASSES)
+        for iri in best:
+            hits.append((iri, best[iri]))
+        records = dict(zip([i for i, _ in hits], self.records([entity_id(i) for i, _ in hits])))
+        result = [
+            {"id": entity_id(iri), "type": records[iri]["type"], "label": records[iri]["label"],
+             "label_zh": records[iri]["label_zh"], "field": rank[1], "match": rank[2]}
+            for iri, rank in hits
+        ]
+        result.sort(key=lambda r: (type_order.index(r["type"]) if r["type"] in type_order else 99, r["id"]))
+        return result
 
     def stats(self) -> dict:
         """Counts by type, and expectations per holder × domain."""
-        from .provenance import iter_evidence
-
-        counts = {name: len(getattr(self.claims, name)) for name in m.Claims.model_fields}
-        counts["evidence"] = sum(1 for _ in iter_evidence(self.claims))
-        counts["links"] = sum(len(e.drivers) for e in self.claims.expectations) + sum(
-            len(r.addresses) for r in self.claims.responses)
-        counts["inferred_links"] = sum(
-            1 for e in self.claims.expectations for link in e.drivers if link.basis is m.Basis.inferred
-        ) + sum(1 for r in self.claims.responses for link in r.addresses if link.basis is m.Basis.inferred)
-        table = Counter()
-        for expectation in self.claims.expectations:
-            holder = self.by_id.get(expectation.holder)
-            row = holder.alpha2 if isinstance(holder, m.Actor) and holder.alpha2 else expectation.holder
-            table[(row, expectation.domain.value)] += 1
-        rows = sorted({row for row, _ in table})
+        counts: dict[str, int] = {}
+        plural = {"paper": "papers", "source": "sources", "actor": "actors", "theme": "themes", "driver": "drivers",
+                  "expectation": "expectations", "response": "responses", "initiative": "initiatives",
+                  "document": "documents", "event": "events", "indicator": "indicators"}
+        rows = self.store.select("""
+            SELECT ?class (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x a ?class } GROUP BY ?class""")
+        by_class = {row["class"]: int(row["n"]) for row in rows}
+        for kind, local in ENTITY_CLASSES.items():
+            counts[plural[kind]] = by_class.get(SCO + local, 0)
+        counts["sources"] -= counts["papers"]  # a paper is also a sco:Source
+        counts["evidence"] = by_class.get(SCO + "Evidence", 0)
+        counts["links"] = by_class.get(SCO + "Link", 0)
+        counts["inferred_links"] = self.store.select(
+            "SELECT (COUNT(?l) AS ?n) WHERE { ?l a sco:Link ; sco:basis sco:Inferred }")[0]["n"]
+        table: dict[tuple[str, str], int] = defaultdict(int)
+        for row in self.store.select("""
+            SELECT ?holder ?alpha2 ?domain (COUNT(?x) AS ?n) WHERE {
+              ?x a sco:Expectation ; sco:holder ?holder ; sco:domain ?domain .
+              OPTIONAL { ?holder sco:alpha2 ?alpha2 }
+            } GROUP BY ?holder ?alpha2 ?domain"""):
+            holder = row["alpha2"] or entity_id(row["holder"])
+            table[(holder, CONCEPT_NAMES.get(row["domain"], row["domain"]))] += int(row["n"])
         matrix = [
-            {"holder": row, **{d.value: table[(row, d.value)] for d in m.Domain},
-             "total": sum(table[(row, d.value)] for d in m.Domain)}
-            for row in rows
+            {"holder": holder, **{d: table[(holder, d)] for d in DOMAINS}, "total": sum(table[(holder, d)] for d in DOMAINS)}
+            for holder in sorted({h for h, _ in table})
         ]
         return {"counts": counts, "expectations_by_holder_and_domain": matrix}
+
+
+def _text(value) -> str | None:
+    return str(value) if value is not None else None
+
+
+def _check_loadable(data: bytes, path: Path):
+    """Parse and check a file once per content: the typed model and references must hold."""
+    from pydantic import ValidationError
+
+    from .checks import check_claims
+    from .mapping import graph_to_claims
+    from .store import parse_turtle
+
+    rdf, resolved = parse_turtle(path, data)
+    try:
+        claims = graph_to_claims(rdf)
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise DataFileError(f"{resolved}: {error.title}: {where}: {first['msg']} (run: scograph validate {resolved})") from None
+    except ValueError as error:
+        raise DataFileError(f"{resolved}: {error} (run: scograph validate {resolved})") from None
+    problems = check_claims(claims)
+    if problems:
+        raise DataFileError(f"{resolved}: {problems[0]} (run: scograph validate {resolved})")
+    return rdf, claims

@@ -21,6 +21,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from . import model as m
+from . import terms
 from .vocab import BIBO, ENTITY, SCO, bind_prefixes
 
 
@@ -35,29 +36,12 @@ class FieldMap:
     """For ``enum``: the model's enum value -> concept IRI."""
 
 
-DOMAINS = {d: SCO[d.value] for d in m.Domain}
-MODELS = {
-    m.Model.solidarity: SCO.SolidarityModel,
-    m.Model.shared_security: SCO.SharedSecurityModel,
-    m.Model.mutual_benefit: SCO.MutualBenefitModel,
-    m.Model.inclusiveness: SCO.InclusivenessModel,
-}
-LEVELS = {
-    m.Level.domestic: SCO.DomesticLevel,
-    m.Level.regional: SCO.RegionalLevel,
-    m.Level.international: SCO.InternationalLevel,
-}
-BASES = {m.Basis.stated: SCO.Stated, m.Basis.inferred: SCO.Inferred}
-ACTOR_CLASSES = {
-    m.ActorKind.state: SCO.State,
-    m.ActorKind.state_group: SCO.StateGroup,
-    m.ActorKind.organisation: SCO.Organisation,
-    m.ActorKind.financial_institution: SCO.FinancialInstitution,
-    m.ActorKind.sco_body: SCO.SCOBody,
-    m.ActorKind.government_body: SCO.GovernmentBody,
-    m.ActorKind.person: SCO.Person,
-    m.ActorKind.non_state_group: SCO.NonStateGroup,
-}
+# The concept tables live in ``terms`` (plain strings, for the lookups); here they are keyed by the model's enums.
+DOMAINS = {m.Domain(name): SCO[name] for name in terms.DOMAINS}
+MODELS = {m.Model(name): SCO[local] for name, local in terms.MODELS.items()}
+LEVELS = {m.Level(name): SCO[local] for name, local in terms.LEVELS.items()}
+BASES = {m.Basis(name): SCO[local] for name, local in terms.BASES.items()}
+ACTOR_CLASSES = {m.ActorKind(kind): SCO[local] for kind, local in terms.ACTOR_KINDS.items()}
 
 _ENTITY_FIELDS = [
     FieldMap("label_zh", RDFS.label, "lang:zh"),
@@ -469,3 +453,26 @@ def graph_to_claims(graph: Graph) -> m.Claims:
 
 def entity_kind_for(graph: Graph, subject: URIRef) -> type | None:
     return _model_for(set(graph.objects(subject, RDF.type)))
+
+
+_DESCRIPTION = """
+CONSTRUCT { ?s ?p ?o } WHERE {
+  { ?x ?p ?o BIND(?x AS ?s) }
+  UNION { ?x sco:evidence ?s . ?s ?p ?o }
+  UNION { ?s a sco:Link ; rdf:subject ?x . ?s ?p ?o }
+  UNION { ?link a sco:Link ; rdf:subject ?x ; sco:evidence ?s . ?s ?p ?o }
+  UNION { ?x bibo:authorList/rdf:rest* ?s . ?s ?p ?o }
+  UNION { ?x sco:citedAt ?s . ?s ?p ?o }
+  UNION { ?x dcterms:hasPart ?s . ?s ?p ?o }
+}"""
+
+
+def read_entity_from(store, entity_id_: str, kind: str) -> m.Entity:
+    """One entity read from a store: its description (with its evidence and links) into a typed object."""
+    from .store import IRI
+
+    graph = Graph()
+    graph.parse(data=store.construct(_DESCRIPTION, {"x": IRI(str(iri(entity_id_)))}), format="nt")
+    model_class = {"paper": m.Paper, **{name: cls for cls, name in
+                   ((c, c.__name__.lower()) for c in CLASSES)}}[kind]
+    return read_entity(graph, iri(entity_id_), model_class)

@@ -1,38 +1,72 @@
-"""Finding and parsing a claims file into an rdflib graph."""
+"""Where claims live and how they are queried: a small store interface over SPARQL.
+
+Lookups are written once, as SPARQL, against :class:`ClaimStore`. The local store
+is Oxigraph (pyoxigraph), in memory for a small file and a prepared on-disk index
+(``scograph.cache``) for a large one. Query results come back as plain Python
+values: :class:`IRI` for IRIs, :class:`LangString` for language-tagged text,
+``int``/``float`` for numbers, ``str`` for the rest, ``None`` when unbound.
+"""
 
 from __future__ import annotations
 
 from importlib import resources
 from pathlib import Path
-
-from rdflib import Graph
+from typing import Any
 
 from .errors import DataFileError
+from .terms import SPARQL_PREFIXES, XSD
 
 _REPO_DATA = Path(__file__).resolve().parents[2] / "data" / "claims.ttl"
+_NUMERIC_INT = {XSD + t for t in ("integer", "int", "long", "short", "nonNegativeInteger", "positiveInteger")}
+_NUMERIC_FLOAT = {XSD + t for t in ("decimal", "double", "float")}
+
+
+class IRI(str):
+    """An IRI, in query results and as a binding."""
+
+
+class LangString(str):
+    """Text with a language tag."""
+
+    lang: str
+
+    def __new__(cls, value: str, lang: str) -> "LangString":
+        text = super().__new__(cls, value)
+        text.lang = lang
+        return text
 
 
 def default_data_path() -> Path:
     """The packaged claims file; in a source checkout, ``data/claims.ttl``."""
     if _REPO_DATA.is_file():  # a checkout or an editable install: the curated file itself
         return _REPO_DATA
-    packaged = resources.files("scograph").joinpath("data", "claims.ttl")
-    return Path(str(packaged))
+    return Path(str(resources.files("scograph").joinpath("data", "claims.ttl")))
 
 
-def parse_turtle(path: Path | None = None) -> tuple[Graph, Path]:
-    """Parse a Turtle claims file; a missing or malformed file is a DataFileError naming file and line."""
+def read_data(path: Path | None) -> tuple[bytes, Path]:
+    """The bytes of a claims file; a missing or unreadable one is a DataFileError naming it."""
     path = Path(path) if path is not None else default_data_path()
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_bytes(), path
     except FileNotFoundError:
         raise DataFileError(f"no such file: {path}") from None
     except IsADirectoryError:
         raise DataFileError(f"{path} is a directory, expected a Turtle file") from None
-    except UnicodeDecodeError as error:
-        raise DataFileError(f"{path}: not UTF-8 text ({error.reason} at byte {error.start})") from None
     except OSError as error:
         raise DataFileError(f"cannot read {path}: {error.strerror or error}") from None
+
+
+def parse_turtle(path: Path | None = None, data: bytes | None = None):
+    """Parse a Turtle claims file with rdflib; malformed input is a DataFileError naming file and line."""
+    from rdflib import Graph
+
+    if data is None:
+        data, path = read_data(path)
+    path = Path(path) if path is not None else default_data_path()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise DataFileError(f"{path}: not UTF-8 text ({error.reason} at byte {error.start})") from None
     graph = Graph()
     try:
         graph.parse(data=text, format="turtle", publicID=path.resolve().as_uri())
@@ -47,3 +81,213 @@ def _describe_parse_error(error: Exception) -> str:
     if isinstance(line, int):
         return f"line {line + 1}: malformed Turtle: {why}"
     return f"malformed Turtle: {why}"
+
+
+class ClaimStore:
+    """What lookups need of a store: SELECT rows and the whole graph as N-Triples."""
+
+    def select(self, query: str, bindings: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        raise NotImplementedError
+
+    def construct(self, query: str, bindings: dict[str, Any] | None = None) -> bytes:
+        """The triples a CONSTRUCT query builds, as N-Triples."""
+        raise NotImplementedError
+
+    def ntriples(self) -> bytes:
+        raise NotImplementedError
+
+
+def _value(term) -> Any:
+    import pyoxigraph as ox
+
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return IRI(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return LangString(term.value, term.language)
+        datatype = term.datatype.value
+        if datatype in _NUMERIC_INT:
+            return int(term.value)
+        if datatype in _NUMERIC_FLOAT:
+            return float(term.value)
+        return term.value
+    if isinstance(term, ox.BlankNode):
+        return "_:" + term.value
+    return str(term)
+
+
+_IRI_FORBIDDEN = set('<>"{}|^`\\ \t\n\r')
+
+
+def sparql_term(value: Any) -> str:
+    """A Python value as a SPARQL term: IRI for :class:`IRI`, typed or tagged literal otherwise."""
+    if isinstance(value, IRI):
+        if _IRI_FORBIDDEN & set(value):
+            raise ValueError(f"not an IRI: {value!r}")
+        return f"<{value}>"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    escaped = (str(value).replace("\\", "\\\\").replace('"', '\\"')
+               .replace("\n", "\\n").replace("\r", "\\r"))
+    if isinstance(value, LangString):
+        return f'"{escaped}"@{value.lang}'
+    return f'"{escaped}"'
+
+
+def bind(query: str, bindings: dict[str, Any] | None) -> str:
+    """Bind variables to terms with a VALUES block opening the query's WHERE group (never by pasting text)."""
+    if not bindings:
+        return query
+    names = " ".join(f"?{name}" for name in bindings)
+    row = " ".join(sparql_term(value) for value in bindings.values())
+    head, sep, tail = query.partition("WHERE {")
+    if not sep:
+        raise ValueError("a query with bindings needs a 'WHERE {' group")
+    return f"{head}WHERE {{ VALUES ({names}) {{ ({row}) }}{tail}"
+
+
+class OxigraphStore(ClaimStore):
+    """A pyoxigraph store, in memory or opened from a prepared on-disk index."""
+
+    def __init__(self, store):
+        self.store = store
+
+    @classmethod
+    def from_turtle(cls, data: bytes, path: Path) -> "OxigraphStore":
+        import pyoxigraph as ox
+
+        store = ox.Store()
+        try:
+            store.bulk_load(data, format=ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri())
+        except SyntaxError as error:
+            raise DataFileError(f"{path}: malformed Turtle: {error}") from None
+        return cls(store)
+
+    def select(self, query: str, bindings: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        import pyoxigraph as ox
+
+        solutions = self.store.query(SPARQL_PREFIXES + bind(query, bindings))
+        names = [v.value for v in solutions.variables]
+        return [{name: _value(solution[name]) for name in names} for solution in solutions]
+
+    def construct(self, query: str, bindings: dict[str, Any] | None = None) -> bytes:
+        import pyoxigraph as ox
+
+        triples = self.store.query(SPARQL_PREFIXES + bind(query, bindings))
+        return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+
+    def ntriples(self) -> bytes:
+        import pyoxigraph as ox
+
+        return self.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+
+    def __len__(self) -> int:
+        return len(self.store)
+
+
+def values_clause(variable: str, iris: list[str]) -> str:
+    """A VALUES block of IRIs taken from the store (entity IRIs never contain '>' or spaces)."""
+    return f"VALUES ?{variable} {{ " + " ".join(f"<{iri}>" for iri in iris) + " }"
+
+
+class SparqlEndpointStore(ClaimStore):
+    """A remote SPARQL 1.1 endpoint (Oxigraph, Fuseki, GraphDB, Virtuoso …) over the SPARQL Protocol."""
+
+    def __init__(self, url: str, timeout: float = 30.0):
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            from .errors import UsageError
+
+            raise UsageError(f"not an http(s) endpoint URL: {url!r}; e.g. http://127.0.0.1:7878/query")
+        self.url = url
+        self.timeout = timeout
+
+    def _post(self, query: str, accept: str) -> bytes:
+        from urllib.error import HTTPError, URLError
+        from urllib.request import Request, urlopen
+
+        from .errors import EndpointError
+
+        request = Request(self.url, data=query.encode("utf-8"), method="POST",
+                          headers={"Content-Type": "application/sparql-query; charset=utf-8", "Accept": accept})
+        try:
+            with urlopen(request, timeout=self.timeout) as response:
+                return response.read()
+        except HTTPError as error:
+            body = error.read(300).decode("utf-8", "replace").strip().splitlines()
+            raise EndpointError(f"{self.url} answered {error.code} {error.reason}: {body[0] if body else ''}") from None
+        except (URLError, OSError) as error:
+            raise EndpointError(f"cannot reach {self.url}: {getattr(error, 'reason', error)}") from None
+
+    def select(self, query: str, bindings: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        import json
+
+        payload = json.loads(self._post(SPARQL_PREFIXES + bind(query, bindings), "application/sparql-results+json"))
+        names = payload["head"]["vars"]
+        return [{name: _json_value(binding.get(name)) for name in names} for binding in payload["results"]["bindings"]]
+
+    def construct(self, query: str, bindings: dict[str, Any] | None = None) -> bytes:
+        return self._post(SPARQL_PREFIXES + bind(query, bindings), "application/n-triples")
+
+    def ntriples(self) -> bytes:
+        return self.construct("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+
+
+def _json_value(term: dict | None) -> Any:
+    """A term of SPARQL 1.1 JSON results as the same Python value the local store gives."""
+    if term is None:
+        return None
+    kind, value = term["type"], term["value"]
+    if kind == "uri":
+        return IRI(value)
+    if kind == "bnode":
+        return "_:" + value
+    if "xml:lang" in term:
+        return LangString(value, term["xml:lang"])
+    datatype = term.get("datatype")
+    if datatype in _NUMERIC_INT:
+        return int(value)
+    if datatype in _NUMERIC_FLOAT:
+        return float(value)
+    return value
+
+
+def push_turtle(store_url: str, data: bytes, graph: str | None = None, timeout: float = 60.0) -> str:
+    """Replace the default graph (or the named ``graph``) of a SPARQL 1.1 Graph Store with ``data``.
+
+    Returns the URL written to.
+    """
+    from urllib.error import HTTPError, URLError
+    from urllib.parse import quote, urlsplit
+    from urllib.request import Request, urlopen
+
+    from .errors import EndpointError, UsageError
+
+    parts = urlsplit(store_url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise UsageError(f"not an http(s) graph store URL: {store_url!r}; e.g. http://127.0.0.1:7878/store")
+    if graph is not None and (_IRI_FORBIDDEN & set(graph) or not urlsplit(graph).scheme):
+        _bad_graph(graph)
+    target = store_url + ("&" if parts.query else "?") + ("default" if graph is None else "graph=" + quote(graph, safe=""))
+    request = Request(target, data=data, method="PUT", headers={"Content-Type": "text/turtle; charset=utf-8"})
+    try:
+        with urlopen(request, timeout=timeout) as response:
+            response.read()
+    except HTTPError as error:
+        body = error.read(300).decode("utf-8", "replace").strip().splitlines()
+        raise EndpointError(f"{target} answered {error.code} {error.reason}: {body[0] if body else ''}") from None
+    except (URLError, OSError) as error:
+        raise EndpointError(f"cannot reach {target}: {getattr(error, 'reason', error)}") from None
+    return target
+
+
+def _bad_graph(graph: str):
+    from .errors import UsageError
+
+    raise UsageError(f"not an absolute IRI for --graph: {graph!r}; e.g. https://w3id.org/scograph/graph/chen-zeng-2019")

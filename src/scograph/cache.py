@@ -1,0 +1,104 @@
+"""The prepared store: work done once per content of a claims file, kept in the user cache.
+
+Keyed by the SHA-256 of the file's bytes, so an edited file is never answered from a
+stale cache. Two things are kept:
+
+- ``<key>.valid``: a stamp saying the file passed the model and reference checks, so
+  that later calls need not import pydantic and rdflib to check it again;
+- ``<key>.oxigraph/``: for a large file, an on-disk Oxigraph index, opened read-only
+  instead of parsing the Turtle again.
+
+Both are written to a temporary name and renamed into place, so two processes
+building at once never see half of one; the loser of the race discards its copy.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+LARGE_FILE_BYTES = 8 * 1024 * 1024
+"""Above this size a prepared on-disk index beats parsing the Turtle on every call."""
+
+
+def cache_dir() -> Path | None:
+    """``$SCOGRAPH_CACHE``, else ``$XDG_CACHE_HOME/scograph``, else ``~/.cache/scograph``; None if unusable."""
+    configured = os.environ.get("SCOGRAPH_CACHE")
+    if configured == "":
+        return None  # caching switched off
+    if configured:
+        base = Path(configured)
+    else:
+        xdg = os.environ.get("XDG_CACHE_HOME")
+        base = (Path(xdg) if xdg else Path.home() / ".cache") / "scograph"
+    try:
+        base.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return base if os.access(base, os.W_OK) else None
+
+
+def content_key(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def is_validated(key: str) -> bool:
+    directory = cache_dir()
+    return directory is not None and (directory / f"{key}.valid").is_file()
+
+
+def mark_validated(key: str) -> None:
+    directory = cache_dir()
+    if directory is None:
+        return
+    fd, temporary = tempfile.mkstemp(dir=directory, prefix=f".{key}.", suffix=".tmp")
+    os.close(fd)
+    os.replace(temporary, directory / f"{key}.valid")
+
+
+def prepared_store_path(key: str) -> Path | None:
+    directory = cache_dir()
+    return directory / f"{key}.oxigraph" if directory is not None else None
+
+
+def open_prepared(key: str):
+    """The prepared index for ``key`` opened read-only, or None if there is none yet."""
+    import pyoxigraph as ox
+
+    path = prepared_store_path(key)
+    if path is None or not (path / "COMPLETE").is_file():
+        return None
+    return ox.Store.read_only(str(path))
+
+
+def build_prepared(key: str, data: bytes, progress=None):
+    """Bulk-load ``data`` into a new on-disk index for ``key``; return it opened read-only.
+
+    Returns None when there is no usable cache directory (the caller loads in memory).
+    """
+    import pyoxigraph as ox
+
+    target = prepared_store_path(key)
+    if target is None:
+        return None
+    building = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{key}.", suffix=".building"))
+    try:
+        store = ox.Store(str(building))
+        store.bulk_load(data, format=ox.RdfFormat.TURTLE)
+        store.flush()
+        store.optimize()
+        del store  # closes the database before it is moved
+        (building / "COMPLETE").write_text(key)
+        try:
+            os.rename(building, target)
+        except OSError:
+            # Another process finished first (or a stale partial copy is in the way).
+            if not (target / "COMPLETE").is_file():
+                shutil.rmtree(target, ignore_errors=True)
+                os.rename(building, target)
+    finally:
+        shutil.rmtree(building, ignore_errors=True)
+    return ox.Store.read_only(str(target))

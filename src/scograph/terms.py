@@ -1,0 +1,83 @@
+"""The vocabulary's IRIs and concept names as plain strings.
+
+Lookups run on every CLI call, so this module imports nothing heavy (no rdflib,
+no pydantic); ``vocab`` and ``mapping`` build their rdflib terms from it.
+"""
+
+from __future__ import annotations
+
+SCO = "https://w3id.org/scograph/vocab#"
+ENTITY = "https://w3id.org/scograph/id/"
+
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+DCTERMS = "http://purl.org/dc/terms/"
+PROV = "http://www.w3.org/ns/prov#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+BIBO = "http://purl.org/ontology/bibo/"
+
+SPARQL_PREFIXES = f"""PREFIX sco: <{SCO}>
+PREFIX scoid: <{ENTITY}>
+PREFIX rdf: <{RDF}>
+PREFIX rdfs: <{RDFS}>
+PREFIX xsd: <{XSD}>
+PREFIX dcterms: <{DCTERMS}>
+PREFIX prov: <{PROV}>
+PREFIX skos: <{SKOS}>
+PREFIX bibo: <{BIBO}>
+"""
+
+DOMAINS = ("political", "security", "economic", "cultural")
+DOMAINS_ZH = {"political": "政治", "security": "安全", "economic": "经济", "cultural": "人文"}
+"""Domain name -> its concept's local name in the vocabulary is the name itself."""
+
+LEVELS = {"domestic": "DomesticLevel", "regional": "RegionalLevel", "international": "InternationalLevel"}
+LEVELS_ZH = {"domestic": "国家", "regional": "地区", "international": "国际体系"}
+MODELS = {
+    "solidarity": "SolidarityModel",
+    "shared-security": "SharedSecurityModel",
+    "mutual-benefit": "MutualBenefitModel",
+    "inclusiveness": "InclusivenessModel",
+}
+BASES = {"stated": "Stated", "inferred": "Inferred"}
+ACTOR_KINDS = {
+    "state": "State",
+    "state-group": "StateGroup",
+    "organisation": "Organisation",
+    "financial-institution": "FinancialInstitution",
+    "sco-body": "SCOBody",
+    "government-body": "GovernmentBody",
+    "person": "Person",
+    "non-state-group": "NonStateGroup",
+}
+ENTITY_CLASSES = {
+    # record type -> class local name, in the order listings group them
+    "paper": "Paper",
+    "source": "Source",
+    "actor": "Actor",
+    "theme": "Theme",
+    "driver": "Driver",
+    "expectation": "Expectation",
+    "response": "Response",
+    "initiative": "Initiative",
+    "document": "Document",
+    "event": "Event",
+    "indicator": "Indicator",
+}
+
+CONCEPT_NAMES = {
+    **{SCO + name: name for name in DOMAINS},
+    **{SCO + local: name for name, local in LEVELS.items()},
+    **{SCO + local: name for name, local in MODELS.items()},
+    **{SCO + local: name for name, local in BASES.items()},
+}
+"""Concept IRI -> the short name the records and the CLI use."""
+
+
+def entity_iri(entity_id: str) -> str:
+    return ENTITY + entity_id
+
+
+def entity_id(iri: str) -> str:
+    return iri[len(ENTITY):] if iri.startswith(ENTITY) else iri
