@@ -23,10 +23,10 @@ from pathlib import Path
 from typing import Any
 
 from .errors import DataFileError, UsageError, suggest
-from .store import IRI, ClaimStore, LangString, values_clause
+from .store import IRI, ClaimStore, values_clause
 from .terms import (
-    ACTOR_KINDS, CONCEPT_NAMES, DCTERMS, DOMAINS, DOMAINS_ZH, ENTITY, ENTITY_CLASSES, LEVELS, LEVELS_ZH, PROV,
-    RDF, RDFS, SCO, entity_id, entity_iri,
+    ACTOR_KINDS, CONCEPT_NAMES, DCTERMS, DOMAINS, DOMAINS_ZH, ENTITY_CLASSES, LEVELS, LEVELS_ZH, RDF, RDFS, SCO,
+    entity_id, entity_iri,
 )
 
 _DOMAIN_ALIASES = {

@@ -168,8 +168,6 @@ class OxigraphStore(ClaimStore):
         return cls(store)
 
     def select(self, query: str, bindings: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-        import pyoxigraph as ox
-
         solutions = self.store.query(SPARQL_PREFIXES + bind(query, bindings))
         names = [v.value for v in solutions.variables]
         return [{name: _value(solution[name]) for name in names} for solution in solutions]
