@@ -22,6 +22,13 @@ class Format(str, Enum):
     csv = "csv"
 
 
+class RdfSyntax(str, Enum):
+    """Line-based RDF syntaxes a corpus is written in."""
+
+    ttl = "ttl"
+    nt = "nt"
+
+
 @dataclass(frozen=True)
 class Column:
     header: str
