@@ -195,7 +195,7 @@ def test_empty_search_is_an_error(runner):
 
 def test_missing_data_file_names_it(runner, tmp_path):
     missing = tmp_path / "nope.ttl"
-    assert_one_line_error(run(runner, "demands", "--data", str(missing)), 3, f"no such file: {missing}")
+    assert_one_line_error(run(runner, "demands", "--data", str(missing)), 3, f"no such Turtle file: {missing}")
 
 
 def test_malformed_turtle_names_file_and_line(runner, tmp_path):

@@ -250,15 +250,10 @@ def validate(file: Annotated[Optional[Path], typer.Argument(metavar="[FILE]", he
              paper: Annotated[Optional[Path], typer.Option(help="The paper's text: also check every quote is verbatim on its page.", metavar="TEXT")] = None,
              data: DataOption = None) -> None:
     """Check a claims file against the SHACL shapes, the typed model, references and (with --paper) quotes."""
-    from .errors import DataFileError
+    from .fileio import read_text
     from .validation import validate_file
 
-    paper_text = None
-    if paper is not None:
-        try:
-            paper_text = paper.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as error:
-            raise DataFileError(f"cannot read the paper's text {paper}: {getattr(error, 'strerror', None) or error}") from None
+    paper_text = read_text(paper, "paper text") if paper is not None else None
     count = validate_file(file or data, paper_text)
     typer.echo(f"ok: {count} entities conform" + (" and every quote is verbatim on its page" if paper_text else ""), err=True)
 
@@ -279,4 +274,4 @@ def build(check: Annotated[bool, typer.Option("--check", help="Do not write; exi
 
 
 # Commands that live in modules of their own register themselves on ``app`` when imported.
-from . import cli_export, cli_sparql, cli_synth  # noqa: E402,F401
+from . import cli_export, cli_serve, cli_sparql, cli_synth  # noqa: E402,F401

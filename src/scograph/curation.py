@@ -39,12 +39,9 @@ class CurationSet:
 
 
 def _read_toml(path: Path) -> tuple[dict, str]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise DataFileError(f"cannot read {path}: {error.strerror or error}") from None
-    except UnicodeDecodeError as error:
-        raise DataFileError(f"{path}: not UTF-8 ({error.reason} at byte {error.start})") from None
+    from .fileio import read_text
+
+    text = read_text(path, "curation file")
     try:
         return tomllib.loads(text), text
     except tomllib.TOMLDecodeError as error:

@@ -41,6 +41,15 @@ class UsageError(ScographError):
     exit_code = 2
 
 
+class SparqlSyntaxError(UsageError):
+    """A query that does not parse; ``line`` and ``column`` count from 1 in the query's text."""
+
+    def __init__(self, message: str, line: int | None = None, column: int | None = None):
+        super().__init__(message)
+        self.line = line
+        self.column = column
+
+
 class DataFileError(ScographError):
     """A data file is missing, unreadable or malformed."""
 

@@ -7,12 +7,14 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, TextIO
 
 
 @contextmanager
-def atomic_writer(path: Path) -> Iterator[BinaryIO]:
-    """A binary file to stream into; it replaces ``path`` only when the block ends without error.
+def atomic_writer(path: Path, text: bool = False) -> Iterator[BinaryIO | TextIO]:
+    """A file to stream into; it replaces ``path`` only when the block ends without error.
+
+    Binary by default; ``text=True`` gives UTF-8 text with ``\\n`` line ends.
 
     A file that cannot be written is a DataFileError naming it.
     """
@@ -25,7 +27,8 @@ def atomic_writer(path: Path) -> Iterator[BinaryIO]:
         raise DataFileError(f"cannot write {path}: {error.strerror or error}") from None
     try:
         os.chmod(temporary, _mode_for(path))
-        with os.fdopen(fd, "wb") as handle:
+        opened = os.fdopen(fd, "w", encoding="utf-8", newline="\n") if text else os.fdopen(fd, "wb")
+        with opened as handle:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
@@ -54,3 +57,32 @@ def _mode_for(path: Path) -> int:
         umask = os.umask(0)
         os.umask(umask)
         return 0o666 & ~umask
+
+
+def read_text(path: Path, what: str = "file") -> str:
+    """A UTF-8 file's text; missing, unreadable or undecodable input is a DataFileError naming it."""
+    return _decode(read_bytes(path, what), Path(path))
+
+
+def read_bytes(path: Path, what: str = "file") -> bytes:
+    """A file's bytes; a missing or unreadable one is a DataFileError naming it."""
+    from .errors import DataFileError
+
+    path = Path(path)
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise DataFileError(f"no such {what}: {path}") from None
+    except IsADirectoryError:
+        raise DataFileError(f"{path} is a directory, expected a {what}") from None
+    except OSError as error:
+        raise DataFileError(f"cannot read {path}: {error.strerror or error}") from None
+
+
+def _decode(data: bytes, path: Path) -> str:
+    from .errors import DataFileError
+
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise DataFileError(f"{path}: not UTF-8 text ({error.reason} at byte {error.start})") from None

@@ -115,19 +115,23 @@ class ClaimsGraph:
     def load(cls, path: Path | str | None = None) -> "ClaimsGraph":
         """Open a claims Turtle file (default: the packaged one), checked once per content."""
         from . import cache
+        from .integrity import first_problem
         from .store import OxigraphStore, read_data
 
         data, resolved = read_data(Path(path) if path is not None else None)
         key = cache.content_key(data)
-        rdf = claims = None
-        if not cache.is_validated(key):
-            rdf, claims = _check_loadable(data, resolved)
-            cache.mark_validated(key)
+        store = None
         if len(data) > cache.LARGE_FILE_BYTES:
             prepared = cache.open_prepared(key) or cache.build_prepared(key, data)
-            if prepared is not None:
-                return cls(OxigraphStore(prepared), resolved, rdf=rdf, claims=claims)
-        return cls(OxigraphStore.from_turtle(data, resolved), resolved, rdf=rdf, claims=claims)
+            store = OxigraphStore(prepared) if prepared is not None else None
+        if store is None:
+            store = OxigraphStore.from_turtle(data, resolved)
+        if not cache.is_validated(key):
+            problem = first_problem(store)
+            if problem is not None:
+                raise DataFileError(f"{resolved}: {problem} (run: scograph validate {resolved})")
+            cache.mark_validated(key)
+        return cls(store, resolved)
 
     @classmethod
     def connect(cls, endpoint: str) -> "ClaimsGraph":
@@ -566,26 +570,3 @@ class ClaimsGraph:
 
 def _text(value) -> str | None:
     return str(value) if value is not None else None
-
-
-def _check_loadable(data: bytes, path: Path):
-    """Parse and check a file once per content: the typed model and references must hold."""
-    from pydantic import ValidationError
-
-    from .checks import check_claims
-    from .mapping import graph_to_claims
-    from .store import parse_turtle
-
-    rdf, resolved = parse_turtle(path, data)
-    try:
-        claims = graph_to_claims(rdf)
-    except ValidationError as error:
-        first = error.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise DataFileError(f"{resolved}: {error.title}: {where}: {first['msg']} (run: scograph validate {resolved})") from None
-    except ValueError as error:
-        raise DataFileError(f"{resolved}: {error} (run: scograph validate {resolved})") from None
-    problems = check_claims(claims)
-    if problems:
-        raise DataFileError(f"{resolved}: {problems[0]} (run: scograph validate {resolved})")
-    return rdf, claims

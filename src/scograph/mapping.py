@@ -455,7 +455,8 @@ def entity_kind_for(graph: Graph, subject: URIRef) -> type | None:
     return _model_for(set(graph.objects(subject, RDF.type)))
 
 
-_DESCRIPTION = """
+DESCRIBE_ENTITY = """
+# An entity with its evidence, qualified links (and their evidence), author list, footnotes, sections.
 CONSTRUCT { ?s ?p ?o } WHERE {
   { ?x ?p ?o BIND(?x AS ?s) }
   UNION { ?x sco:evidence ?s . ?s ?p ?o }
@@ -472,7 +473,7 @@ def read_entity_from(store, entity_id_: str, kind: str) -> m.Entity:
     from .store import IRI
 
     graph = Graph()
-    graph.parse(data=store.construct(_DESCRIPTION, {"x": IRI(str(iri(entity_id_)))}), format="nt")
+    graph.parse(data=store.construct(DESCRIBE_ENTITY, {"x": IRI(str(iri(entity_id_)))}), format="nt")
     model_class = {"paper": m.Paper, **{name: cls for cls, name in
                    ((c, c.__name__.lower()) for c in CLASSES)}}[kind]
     return read_entity(graph, iri(entity_id_), model_class)

@@ -9,6 +9,7 @@ values: :class:`IRI` for IRIs, :class:`LangString` for language-tagged text,
 
 from __future__ import annotations
 
+import re
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -45,15 +46,10 @@ def default_data_path() -> Path:
 
 def read_data(path: Path | None) -> tuple[bytes, Path]:
     """The bytes of a claims file; a missing or unreadable one is a DataFileError naming it."""
+    from .fileio import read_bytes
+
     path = Path(path) if path is not None else default_data_path()
-    try:
-        return path.read_bytes(), path
-    except FileNotFoundError:
-        raise DataFileError(f"no such file: {path}") from None
-    except IsADirectoryError:
-        raise DataFileError(f"{path} is a directory, expected a Turtle file") from None
-    except OSError as error:
-        raise DataFileError(f"cannot read {path}: {error.strerror or error}") from None
+    return read_bytes(path, "Turtle file"), path
 
 
 def parse_turtle(path: Path | None = None, data: bytes | None = None):
@@ -122,7 +118,9 @@ _IRI_FORBIDDEN = set('<>"{}|^`\\ \t\n\r')
 
 
 def sparql_term(value: Any) -> str:
-    """A Python value as a SPARQL term: IRI for :class:`IRI`, typed or tagged literal otherwise."""
+    """A Python value (or an rdflib term) as a SPARQL term: IRI for :class:`IRI`, a literal otherwise."""
+    if hasattr(value, "n3"):  # an rdflib term serialises itself, escapes and all
+        return value.n3()
     if isinstance(value, IRI):
         if _IRI_FORBIDDEN & set(value):
             raise ValueError(f"not an IRI: {value!r}")
@@ -138,16 +136,21 @@ def sparql_term(value: Any) -> str:
     return f'"{escaped}"'
 
 
+_WHERE = re.compile(r"(?im)^(?![ \t]*#).*?\bWHERE\s*\{")
+
+
 def bind(query: str, bindings: dict[str, Any] | None) -> str:
     """Bind variables to terms with a VALUES block opening the query's WHERE group (never by pasting text)."""
     if not bindings:
         return query
     names = " ".join(f"?{name}" for name in bindings)
     row = " ".join(sparql_term(value) for value in bindings.values())
-    head, sep, tail = query.partition("WHERE {")
-    if not sep:
-        raise ValueError("a query with bindings needs a 'WHERE {' group")
-    return f"{head}WHERE {{ VALUES ({names}) {{ ({row}) }}{tail}"
+    where = _WHERE.search(query)
+    if where is None:
+        from .errors import UsageError
+
+        raise UsageError("a query with parameters needs an explicit 'WHERE {' group to bind them in")
+    return f"{query[:where.end()]} VALUES ({names}) {{ ({row}) }}{query[where.end():]}"
 
 
 class OxigraphStore(ClaimStore):
@@ -164,7 +167,8 @@ class OxigraphStore(ClaimStore):
         try:
             store.bulk_load(data, format=ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri())
         except SyntaxError as error:
-            raise DataFileError(f"{path}: malformed Turtle: {error}") from None
+            line = f"line {error.lineno}: " if error.lineno else ""
+            raise DataFileError(f"{path}: {line}malformed Turtle: {error.msg}") from None
         return cls(store)
 
     def select(self, query: str, bindings: dict[str, Any] | None = None) -> list[dict[str, Any]]:

@@ -1,0 +1,1065 @@
+"""Exports: the claims graph as networks for Gephi and igraph, as tables, and as RDF.
+
+A *network* is built from a :class:`~scograph.graph.ClaimsGraph` and written in a
+*format*. The networks are the ones discourse-network analysts know from DNA
+(Discourse Network Analyzer); a *statement* is an expectation (a demand), its
+actor the state that holds it, its concept a theme:
+
+- ``full``: the whole typed graph (``ClaimsGraph.network``);
+- ``chains``: drivers, expectations and responses only;
+- ``actor-theme``: two-mode, states × themes, weight = the number of demands;
+- ``actor-congruence``: one-mode, states linked by the themes both demand,
+  weight = the shared count, or its Jaccard or cosine normalisation;
+- ``theme-cooccurrence``: one-mode, themes linked when one demand carries both,
+  weight = the number of such demands.
+
+A demand held by a group of states (``ca-members``) counts for each member state
+in the actor networks, as it does in ``ClaimsGraph.demands``;
+``Filters(group_demands=False)`` leaves such demands out.
+
+Filters select statements (:class:`Filters`); a statement dated ``2019`` or
+``2019-04`` stands for the whole year or month, and is kept when that span
+overlaps the range (see :func:`date_span`). Undated statements are left out
+once ``since`` or ``until`` is given.
+
+Formats: GraphML and GEXF (streamed, typed scalar attributes only), a nodes and
+an edges CSV, the one-row-per-demand statement table, and RDF (Turtle,
+N-Triples, TriG with one named graph per source, JSON-LD).
+"""
+
+from __future__ import annotations
+
+import calendar
+import csv
+import json
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from enum import Enum
+from itertools import combinations
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple, TextIO
+from .errors import UsageError
+from .fileio import atomic_writer
+
+if TYPE_CHECKING:  # pragma: no cover
+    import networkx as nx
+    from rdflib import Dataset
+
+    from . import model as m
+    from .graph import ClaimsGraph
+
+# pydantic (scograph.model), rdflib and networkx are imported where they are used, so that
+# registering this command costs the other commands nothing.
+
+
+class ExportFormat(str, Enum):
+    graphml = "graphml"
+    gexf = "gexf"
+    csv = "csv"
+    statements = "statements"
+    jsonld = "jsonld"
+    ttl = "ttl"
+    nt = "nt"
+    trig = "trig"
+
+
+class NetworkName(str, Enum):
+    full = "full"
+    chains = "chains"
+    actor_theme = "actor-theme"
+    actor_congruence = "actor-congruence"
+    theme_cooccurrence = "theme-cooccurrence"
+
+
+class Normalization(str, Enum):
+    none = "none"
+    jaccard = "jaccard"
+    cosine = "cosine"
+
+
+NETWORK_FORMATS = (ExportFormat.graphml, ExportFormat.gexf, ExportFormat.csv)
+RDF_FORMATS = (ExportFormat.jsonld, ExportFormat.ttl, ExportFormat.nt, ExportFormat.trig)
+
+
+def _choices(enum: type[Enum]) -> str:
+    return ", ".join(item.value for item in enum)
+
+
+def _parse(enum: type[Enum], value: Any, what: str):
+    if isinstance(value, enum):
+        return value
+    try:
+        return enum(str(value).strip().lower())
+    except ValueError:
+        raise UsageError(f"unknown {what} {value!r}; valid: {_choices(enum)}") from None
+
+
+# --------------------------------------------------------------------- dates
+
+
+_DATE = re.compile(r"^\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?$")
+"""The partial dates of ``scograph.model.PartialDate``."""
+
+
+def date_span(text: str) -> tuple[date, date]:
+    """The days a partial date stands for: ``2019`` → 2019-01-01…2019-12-31, ``2019-04`` → April."""
+    if not _DATE.match(text or ""):
+        raise UsageError(f"invalid date {text!r}; use YYYY, YYYY-MM or YYYY-MM-DD")
+    parts = [int(p) for p in text.split("-")]
+    year = parts[0]
+    if len(parts) == 1:
+        return date(year, 1, 1), date(year, 12, 31)
+    month, last = parts[1], calendar.monthrange(year, parts[1])[1]
+    if len(parts) == 2:
+        return date(year, month, 1), date(year, month, last)
+    if parts[2] > last:
+        raise UsageError(f"invalid date {text!r}: {calendar.month_name[month]} {year} has {last} days")
+    day = date(year, month, parts[2])
+    return day, day
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Which statements (expectations) a network or statement table is built from.
+
+    ``country`` takes what ``--country`` takes everywhere (a group's demands count for
+    each member); ``domain`` likewise. ``since`` and ``until`` are partial dates; a
+    statement is kept when the span of its date overlaps ``[since, until]``, so
+    ``since="2019-05"`` keeps a statement dated ``2019`` but not one dated ``2019-04``.
+    """
+
+    country: str | None = None
+    domain: str | None = None
+    since: str | None = None
+    until: str | None = None
+    group_demands: bool = True
+    """Keep the demands a group of states holds (``ca-members``); False keeps states' own demands only."""
+
+    @property
+    def active(self) -> bool:
+        return not self.group_demands or any(
+            value is not None for value in (self.country, self.domain, self.since, self.until))
+
+    @property
+    def dates_active(self) -> bool:
+        return self.since is not None or self.until is not None
+
+
+def holder_states(graph: "ClaimsGraph", holder_id: str) -> list[m.Actor]:
+    """The states a demand counts for: its holder, or the member states of a holding group."""
+    from . import model as m
+
+    holder = graph.by_id.get(holder_id)
+    if not isinstance(holder, m.Actor):
+        return []
+    if holder.kind is m.ActorKind.state:
+        return [holder]
+    members = (graph.by_id.get(i) for i in holder.members)
+    return sorted((a for a in members if isinstance(a, m.Actor) and a.kind is m.ActorKind.state), key=lambda a: a.id)
+
+
+def select_statements(graph: "ClaimsGraph", filters: Filters | None = None, *, by_country: bool = True) -> list[m.Expectation]:
+    """The expectations that pass ``filters`` (``by_country=False`` ignores its country)."""
+    from . import model as m
+    from .graph import parse_domain
+
+    filters = filters or Filters()
+    domain = m.Domain(parse_domain(filters.domain)) if filters.domain else None
+    state = graph.country(filters.country) if filters.country and by_country else None
+    low = date_span(filters.since)[0] if filters.since else date.min
+    high = date_span(filters.until)[1] if filters.until else date.max
+    if low > high:
+        raise UsageError(f"--since {filters.since} comes after --until {filters.until}")
+    selected = []
+    for expectation in graph.claims.expectations:
+        if domain is not None and expectation.domain is not domain:
+            continue
+        if not filters.group_demands and not _held_by_a_state(graph, expectation):
+            continue
+        if state is not None and state.id not in {a.id for a in holder_states(graph, expectation.holder)}:
+            continue
+        if filters.dates_active:
+            if expectation.date is None:
+                continue
+            first, last = _statement_span(expectation.date)
+            if last < low or first > high:
+                continue
+        selected.append(expectation)
+    return selected
+
+
+def _held_by_a_state(graph: "ClaimsGraph", expectation: m.Expectation) -> bool:
+    from . import model as m
+
+    holder = graph.by_id.get(expectation.holder)
+    return isinstance(holder, m.Actor) and holder.kind is m.ActorKind.state
+
+
+def _statement_span(text: str) -> tuple[date, date]:
+    try:
+        return date_span(text)
+    except UsageError:  # a day the month lacks (2019-02-30): the month stands for it
+        return date_span(text[:7])
+
+
+def _interval(dates: Iterable[str | None]) -> tuple[str, str] | None:
+    """The GEXF interval of statements: earliest start to latest end; none if any is undated."""
+    spans = []
+    for text in dates:
+        if text is None:
+            return None
+        spans.append(_statement_span(text))
+    if not spans:
+        return None
+    return min(s for s, _ in spans).isoformat(), max(e for _, e in spans).isoformat()
+
+
+# --------------------------------------------------------------------- networks
+
+
+@dataclass(frozen=True)
+class Attribute:
+    """A declared attribute: its name and its GraphML type (string, int, double, boolean)."""
+
+    name: str
+    type: str
+
+
+class Node(NamedTuple):
+    id: str
+    attrs: dict[str, Any]
+    interval: tuple[str, str] | None = None
+    """First and last day (ISO) of the statements behind the node, for Gephi's timeline."""
+
+
+class Edge(NamedTuple):
+    source: str
+    target: str
+    attrs: dict[str, Any]
+    interval: tuple[str, str] | None = None
+
+
+@dataclass
+class Network:
+    """A network ready to write: a declared schema of typed scalar attributes, nodes and
+    edges produced on demand in a stable order (so writers stream, never copy the graph)."""
+
+    name: str
+    directed: bool
+    node_attributes: list[Attribute]
+    edge_attributes: list[Attribute]
+    _nodes: Callable[[], Iterator[Node]] = field(repr=False)
+    _edges: Callable[[], Iterator[Edge]] = field(repr=False)
+
+    def nodes(self) -> Iterator[Node]:
+        return self._nodes()
+
+    def edges(self) -> Iterator[Edge]:
+        return self._edges()
+
+    @classmethod
+    def of(cls, name: str, directed: bool, nodes: Iterable[Node], edges: Iterable[Edge]) -> "Network":
+        """A network held in lists (the aggregate networks are small), its schema read off the values."""
+        nodes = sorted(nodes, key=lambda n: n.id)
+        edges = sorted(edges, key=lambda e: (e.source, e.target))
+        return cls(name, directed, _schema((n.attrs for n in nodes), _NODE_ORDER),
+                   _schema((e.attrs for e in edges), _EDGE_ORDER), lambda: iter(nodes), lambda: iter(edges))
+
+    def degrees(self) -> Counter:
+        counts: Counter = Counter()
+        for edge in self.edges():
+            counts[edge.source] += 1
+            counts[edge.target] += 1
+        return counts
+
+    def to_networkx(self) -> "nx.Graph":
+        """A copy as a networkx graph (MultiDiGraph when directed, else Graph), typed attributes."""
+        import networkx as nx
+
+        graph = nx.MultiDiGraph(name=self.name) if self.directed else nx.Graph(name=self.name)
+        for node in self.nodes():
+            graph.add_node(node.id, **node.attrs)
+        for edge in self.edges():
+            graph.add_edge(edge.source, edge.target, **edge.attrs)
+        return graph
+
+
+_GRAPHML_TYPES = {bool: "boolean", int: "int", float: "double", str: "string"}
+_KNOWN_TYPES = {"page": int, "weight": float, "demands": int, "shared": int}
+_NODE_ORDER = ["label", "label_zh", "type", "kind", "country", "domain", "level", "model", "page", "date", "demands"]
+_EDGE_ORDER = ["label", "relation", "weight", "basis", "shared", "themes", "expectations"]
+
+
+def scalar(name: str, value: Any) -> Any:
+    """A typed scalar for an attribute: numbers from the projection's strings, lists joined by '; '."""
+    if value is None:
+        return None
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return "; ".join(sorted(str(v) for v in value)) if value else None
+    wanted = _KNOWN_TYPES.get(name)
+    if wanted is not None and not isinstance(value, bool):
+        try:
+            return wanted(value)
+        except (TypeError, ValueError):
+            return str(value)
+    for kind in (bool, int, float, str):  # exactly these types: a str-valued Enum becomes its str
+        if isinstance(value, kind):
+            return kind(value.value if isinstance(value, Enum) else value)
+    return str(value)
+
+
+def _schema(rows: Iterable[dict], order: list[str]) -> list[Attribute]:
+    types: dict[str, str] = {}
+    for attrs in rows:
+        for name, value in attrs.items():
+            kind = _GRAPHML_TYPES[type(value)]
+            seen = types.setdefault(name, kind)
+            if seen != kind:  # mixed values: numbers widen to double, anything else to string
+                types[name] = "double" if {seen, kind} == {"int", "double"} else "string"
+    rank = {name: i for i, name in enumerate(order)}
+    return [Attribute(n, types[n]) for n in sorted(types, key=lambda n: (rank.get(n, len(rank)), n))]
+
+
+def _typed(attrs: dict) -> dict:
+    typed = {}
+    for name, value in attrs.items():
+        value = scalar(name, value)
+        if value is not None and value != "":
+            typed[name] = value
+    return typed
+
+
+def _projection(graph: "ClaimsGraph", name: str, keep: set[str] | None) -> Network:
+    """A view of ``graph.network`` (all nodes, or those in ``keep``) converted on the fly."""
+    source = graph.network
+
+    def node_ids() -> list[str]:
+        return sorted(source) if keep is None else sorted(n for n in keep if n in source)
+
+    def nodes() -> Iterator[Node]:
+        for node_id in node_ids():
+            attrs = _typed(source.nodes[node_id])
+            attrs.setdefault("label", node_id)
+            dated = attrs.get("type") == "expectation" and isinstance(attrs.get("date"), str)
+            yield Node(node_id, attrs, _interval([attrs["date"]]) if dated else None)
+
+    def edges() -> Iterator[Edge]:
+        keys = source.edges(keys=True) if keep is None else (
+            (u, v, k) for u, v, k in source.edges(keys=True) if u in keep and v in keep)
+        for u, v, k in sorted(keys, key=lambda e: (e[0], e[1], str(e[2]))):
+            yield Edge(u, v, _typed(source.edges[u, v, k]))
+
+    node_schema = _schema((n.attrs for n in nodes()), _NODE_ORDER)
+    edge_schema = _schema((e.attrs for e in edges()), _EDGE_ORDER)
+    return Network(name, True, node_schema, edge_schema, nodes, edges)
+
+
+_CHAIN_TYPES = {"driver", "expectation", "response"}
+_BROADER = {"refines", "broader"}
+
+
+def _with_broader(source, nodes: set[str]) -> set[str]:
+    """``nodes`` and every broader driver, response or theme they refine, transitively."""
+    todo, seen = list(nodes), set(nodes)
+    while todo:
+        for _, target, relation in source.out_edges(todo.pop(), data="relation"):
+            if relation in _BROADER and target not in seen:
+                seen.add(target)
+                todo.append(target)
+    return seen
+
+
+def full_network(graph: "ClaimsGraph", filters: Filters | None = None) -> Network:
+    """The whole typed graph; with filters, the selected statements, every entity one link away
+    from them, and the broader drivers, responses and themes those refine."""
+    if filters is None or not filters.active:
+        return _projection(graph, NetworkName.full.value, None)
+    source = graph.network
+    selected = {e.id for e in select_statements(graph, filters)}
+    others = {e.id for e in graph.claims.expectations} - selected
+    near = set(selected)
+    for node in selected:
+        near.update(source.successors(node))
+        near.update(source.predecessors(node))
+    return _projection(graph, NetworkName.full.value, _with_broader(source, near - others) - others)
+
+
+def chains_network(graph: "ClaimsGraph", filters: Filters | None = None) -> Network:
+    """Drivers, expectations and responses; with filters, the selected statements, the drivers
+    that shape them and the responses that answer them, with the broader ones those refine."""
+    source = graph.network
+    chain_nodes = {n for n, kind in source.nodes(data="type") if kind in _CHAIN_TYPES}
+    if filters is None or not filters.active:
+        return _projection(graph, NetworkName.chains.value, chain_nodes)
+    selected = {e.id for e in select_statements(graph, filters)}
+    near = set(selected)
+    for node in selected:
+        near.update(t for _, t, r in source.out_edges(node, data="relation") if r == "shapedBy")
+        near.update(s for s, _, r in source.in_edges(node, data="relation") if r == "addresses")
+    others = {e.id for e in graph.claims.expectations} - selected
+    return _projection(graph, NetworkName.chains.value, (_with_broader(source, near) & chain_nodes) - others)
+
+
+def _state_node(state: m.Actor, statements: list[m.Expectation]) -> Node:
+    attrs = {"label": state.label_en, "label_zh": state.label_zh, "type": "actor", "kind": state.kind.value,
+             "country": state.alpha2, "demands": len(statements)}
+    return Node(state.id, attrs, _interval(e.date for e in statements))
+
+
+def _theme_node(graph: "ClaimsGraph", theme_id: str, statements: list[m.Expectation]) -> Node:
+    theme = graph.by_id.get(theme_id)
+    attrs = {"label": theme.label_en if theme else theme_id, "type": "theme", "demands": len(statements)}
+    if theme is not None:
+        attrs["label_zh"] = theme.label_zh
+    return Node(theme_id, attrs, _interval(e.date for e in statements))
+
+
+def _by_state(graph: "ClaimsGraph", statements: list[m.Expectation]) -> dict[str, tuple[m.Actor, list[m.Expectation]]]:
+    found: dict[str, tuple[m.Actor, list[m.Expectation]]] = {}
+    for expectation in statements:
+        for state in holder_states(graph, expectation.holder):
+            found.setdefault(state.id, (state, []))[1].append(expectation)
+    return found
+
+
+def _ids(statements: Iterable[m.Expectation]) -> str:
+    return "; ".join(sorted({e.id for e in statements}))
+
+
+def actor_theme_network(graph: "ClaimsGraph", filters: Filters | None = None) -> Network:
+    """Two-mode: states × themes; an edge's weight is the number of the state's demands with the theme."""
+    statements = select_statements(graph, filters)
+    states = _by_state(graph, statements)
+    by_theme: dict[str, list[m.Expectation]] = defaultdict(list)
+    for expectation in statements:
+        for theme in expectation.themes:
+            by_theme[theme].append(expectation)
+    nodes = [_state_node(s, demands) for s, demands in states.values()]
+    nodes += [_theme_node(graph, t, demands) for t, demands in by_theme.items()]
+    edges = []
+    for state_id, (_, demands) in states.items():
+        per_theme: dict[str, list[m.Expectation]] = defaultdict(list)
+        for expectation in demands:
+            for theme in expectation.themes:
+                per_theme[theme].append(expectation)
+        for theme, behind in per_theme.items():
+            edges.append(Edge(state_id, theme, {"label": "demands", "relation": "demands", "weight": float(len(behind)),
+                                                "expectations": _ids(behind)}, _interval(e.date for e in behind)))
+    return Network.of(NetworkName.actor_theme.value, False, nodes, edges)
+
+
+def actor_congruence_network(graph: "ClaimsGraph", filters: Filters | None = None,
+                             normalize: Normalization | str = Normalization.none) -> Network:
+    """One-mode: states linked by the themes both demand.
+
+    ``weight`` is the number of shared themes (``none``), or that number divided by the size
+    of the union of the two states' themes (``jaccard``) or by the geometric mean of their
+    sizes (``cosine``, on the states' theme sets). ``shared`` always holds the count. The
+    country filter keeps that state and its links: congruence needs the others' demands.
+    """
+    normalize = _parse(Normalization, normalize, "normalisation")
+    statements = select_statements(graph, filters, by_country=False)
+    states = _by_state(graph, statements)
+    themes = {sid: {t for e in demands for t in e.themes} for sid, (_, demands) in states.items()}
+    focus = graph.country(filters.country).id if filters and filters.country else None
+    edges = []
+    for a, b in combinations(sorted(states), 2):
+        if focus is not None and focus not in (a, b):
+            continue
+        shared = themes[a] & themes[b]
+        if not shared:
+            continue
+        if normalize is Normalization.jaccard:
+            weight = len(shared) / len(themes[a] | themes[b])
+        elif normalize is Normalization.cosine:
+            weight = len(shared) / math.sqrt(len(themes[a]) * len(themes[b]))
+        else:
+            weight = float(len(shared))
+        behind = [e for e in states[a][1] + states[b][1] if shared & set(e.themes)]
+        edges.append(Edge(a, b, {"label": "congruence", "relation": "congruence", "weight": round(weight, 6),
+                                 "shared": len(shared), "themes": "; ".join(sorted(shared))},
+                          _interval(e.date for e in behind)))
+    kept = {focus} | {e.source for e in edges} | {e.target for e in edges} if focus else set(states)
+    nodes = [_state_node(state, demands) for sid, (state, demands) in states.items() if sid in kept]
+    return Network.of(NetworkName.actor_congruence.value, False, nodes, edges)
+
+
+def theme_cooccurrence_network(graph: "ClaimsGraph", filters: Filters | None = None) -> Network:
+    """One-mode: themes linked when one demand carries both; weight = the number of such demands."""
+    statements = select_statements(graph, filters)
+    by_theme: dict[str, list[m.Expectation]] = defaultdict(list)
+    pairs: dict[tuple[str, str], list[m.Expectation]] = defaultdict(list)
+    for expectation in statements:
+        for theme in expectation.themes:
+            by_theme[theme].append(expectation)
+        for pair in combinations(sorted(expectation.themes), 2):
+            pairs[pair].append(expectation)
+    nodes = [_theme_node(graph, t, demands) for t, demands in by_theme.items()]
+    edges = [Edge(a, b, {"label": "co-occurrence", "relation": "co-occurrence", "weight": float(len(behind)),
+                         "expectations": _ids(behind)}, _interval(e.date for e in behind))
+             for (a, b), behind in pairs.items()]
+    return Network.of(NetworkName.theme_cooccurrence.value, False, nodes, edges)
+
+
+def build_network(graph: "ClaimsGraph", name: NetworkName | str = NetworkName.full,
+                  filters: Filters | None = None, normalize: Normalization | str | None = None) -> Network:
+    """One of the networks by name (see the module docstring); ``normalize`` only for actor-congruence."""
+    name = _parse(NetworkName, name, "network")
+    if normalize is not None and name is not NetworkName.actor_congruence:
+        normalize = _parse(Normalization, normalize, "normalisation")
+        if normalize is not Normalization.none:
+            raise UsageError(f"--normalize applies to the actor-congruence network only, not {name.value}")
+    if name is NetworkName.full:
+        return full_network(graph, filters)
+    if name is NetworkName.chains:
+        return chains_network(graph, filters)
+    if name is NetworkName.actor_theme:
+        return actor_theme_network(graph, filters)
+    if name is NetworkName.actor_congruence:
+        return actor_congruence_network(graph, filters, normalize or Normalization.none)
+    return theme_cooccurrence_network(graph, filters)
+
+
+# --------------------------------------------------------------------- GraphML and GEXF (streamed)
+
+# Characters XML 1.0 forbids (and the C1 controls): removed, never escaped.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
+
+
+def spelt(value: Any) -> str:
+    """A typed scalar spelt the XML Schema way (``true``, ``3.0``, ``NaN``), forbidden characters removed."""
+    if isinstance(value, bool):
+        text = "true" if value else "false"
+    elif isinstance(value, float):
+        text = repr(value) if math.isfinite(value) else ("NaN" if value != value else ("INF" if value > 0 else "-INF"))
+    else:
+        text = str(value)
+    return _NOT_XML.sub("", text)
+
+
+def xml_text(value: Any) -> str:
+    """A value as XML character data."""
+    return spelt(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+_ATTRIBUTE_ESCAPES = str.maketrans({'"': "&quot;", "\n": "&#10;", "\r": "&#13;", "\t": "&#9;"})
+
+
+def _xml_attr(value: Any) -> str:
+    """A value as a double-quoted XML attribute (white space kept as character references)."""
+    return '"' + xml_text(value).translate(_ATTRIBUTE_ESCAPES) + '"'
+
+
+
+def write_graphml(network: Network, out: TextIO) -> tuple[int, int]:
+    """Stream ``network`` as GraphML; every key declared with its ``attr.type``. Returns (nodes, edges)."""
+    out.write('<?xml version="1.0" encoding="UTF-8"?>\n'
+              '<graphml xmlns="http://graphml.graphdrawing.org/xmlns"'
+              ' xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"'
+              ' xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns'
+              ' http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">\n')
+    for domain, prefix, schema in (("node", "n", network.node_attributes), ("edge", "e", network.edge_attributes)):
+        for attribute in schema:
+            out.write(f'  <key id={_xml_attr(prefix + "_" + attribute.name)} for="{domain}"'
+                      f' attr.name={_xml_attr(attribute.name)} attr.type="{attribute.type}"/>\n')
+    out.write(f'  <graph id={_xml_attr(network.name)} edgedefault="{"directed" if network.directed else "undirected"}">\n')
+    node_count = edge_count = 0
+    for node in network.nodes():
+        node_count += 1
+        out.write(f"    <node id={_xml_attr(node.id)}>\n")
+        for attribute in network.node_attributes:
+            if attribute.name in node.attrs:
+                out.write(f'      <data key="n_{attribute.name}">{xml_text(node.attrs[attribute.name])}</data>\n')
+        out.write("    </node>\n")
+    for edge in network.edges():
+        out.write(f'    <edge id="e{edge_count}" source={_xml_attr(edge.source)} target={_xml_attr(edge.target)}>\n')
+        edge_count += 1
+        for attribute in network.edge_attributes:
+            if attribute.name in edge.attrs:
+                out.write(f'      <data key="e_{attribute.name}">{xml_text(edge.attrs[attribute.name])}</data>\n')
+        out.write("    </edge>\n")
+    out.write("  </graph>\n</graphml>\n")
+    return node_count, edge_count
+
+
+NODE_COLOURS: dict[str, tuple[int, int, int]] = {
+    "expectation": (230, 159, 0),
+    "driver": (0, 114, 178),
+    "response": (0, 158, 115),
+    "actor": (204, 121, 167),
+    "theme": (86, 180, 233),
+    "initiative": (240, 228, 66),
+    "document": (213, 94, 0),
+    "event": (148, 103, 189),
+    "indicator": (140, 86, 75),
+    "source": (153, 153, 153),
+    "paper": (0, 0, 0),
+}
+"""GEXF viz colours by node type (Okabe–Ito colours first: they stay apart for colour-blind readers)."""
+_OTHER_COLOUR = (102, 102, 102)
+_GEXF_TYPES = {"string": "string", "int": "integer", "double": "double", "boolean": "boolean"}
+
+
+def node_size(degree: int) -> float:
+    """GEXF viz size: grows with the square root of the degree, so hubs stand out but do not swamp."""
+    return round(5 + 5 * math.sqrt(degree), 2)
+
+
+def write_gexf(network: Network, out: TextIO) -> tuple[int, int]:
+    """Stream ``network`` as GEXF 1.3: viz colours by type, sizes by degree, statement intervals."""
+    degrees = network.degrees()
+    dynamic = any(n.interval for n in network.nodes()) or any(e.interval for e in network.edges())
+    node_schema = [a for a in network.node_attributes if a.name != "label"]
+    edge_schema = [a for a in network.edge_attributes if a.name not in ("label", "weight")]
+    out.write('<?xml version="1.0" encoding="UTF-8"?>\n'
+              '<gexf xmlns="http://gexf.net/1.3" xmlns:viz="http://gexf.net/1.3/viz"'
+              ' xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"'
+              ' xsi:schemaLocation="http://gexf.net/1.3 http://gexf.net/1.3/gexf.xsd" version="1.3">\n'
+              '  <meta>\n    <creator>scograph</creator>\n'
+              f'    <description>scograph {network.name} network</description>\n  </meta>\n')
+    timing = ' mode="dynamic" timeformat="date" timerepresentation="interval"' if dynamic else ' mode="static"'
+    out.write(f'  <graph defaultedgetype="{"directed" if network.directed else "undirected"}"{timing}>\n')
+    for cls, schema in (("node", node_schema), ("edge", edge_schema)):
+        if schema:
+            out.write(f'    <attributes class="{cls}" mode="static">\n')
+            for attribute in schema:
+                out.write(f'      <attribute id={_xml_attr(attribute.name)} title={_xml_attr(attribute.name)}'
+                          f' type="{_GEXF_TYPES[attribute.type]}"/>\n')
+            out.write("    </attributes>\n")
+
+    def spell(interval) -> str:
+        return f' start="{interval[0]}" end="{interval[1]}"' if interval else ""
+
+    def attvalues(attrs: dict, schema: list[Attribute], indent: str) -> None:
+        present = [a for a in schema if a.name in attrs]
+        if present:
+            out.write(f"{indent}<attvalues>\n")
+            for attribute in present:
+                out.write(f'{indent}  <attvalue for={_xml_attr(attribute.name)}'
+                          f' value={_xml_attr(attrs[attribute.name])}/>\n')
+            out.write(f"{indent}</attvalues>\n")
+
+    node_count = edge_count = 0
+    out.write("    <nodes>\n")
+    for node in network.nodes():
+        node_count += 1
+        out.write(f'      <node id={_xml_attr(node.id)} label={_xml_attr(node.attrs.get("label", node.id))}{spell(node.interval)}>\n')
+        attvalues(node.attrs, node_schema, "        ")
+        r, g, b = NODE_COLOURS.get(node.attrs.get("type"), _OTHER_COLOUR)
+        out.write(f'        <viz:color r="{r}" g="{g}" b="{b}" a="1.0"/>\n'
+                  f'        <viz:size value="{node_size(degrees[node.id])}"/>\n      </node>\n')
+    out.write("    </nodes>\n    <edges>\n")
+    for edge in network.edges():
+        label = f" label={_xml_attr(edge.attrs['label'])}" if "label" in edge.attrs else ""
+        # Gephi keeps parallel edges apart only when their kinds differ: the relation is the kind.
+        kind = f" kind={_xml_attr(edge.attrs['relation'])}" if "relation" in edge.attrs else ""
+        weight = f' weight="{spelt(float(edge.attrs["weight"]))}"' if "weight" in edge.attrs else ""
+        out.write(f'      <edge id="e{edge_count}" source={_xml_attr(edge.source)} target={_xml_attr(edge.target)}'
+                  f"{kind}{label}{weight}{spell(edge.interval)}>\n")
+        edge_count += 1
+        attvalues(edge.attrs, edge_schema, "        ")
+        out.write("      </edge>\n")
+    out.write("    </edges>\n  </graph>\n</gexf>\n")
+    return node_count, edge_count
+
+
+# --------------------------------------------------------------------- CSV for Gephi's spreadsheet import
+
+# Gephi's Data Laboratory › Import Spreadsheet recognises these column names.
+_GEPHI_NODE = {"label": "Label"}
+_GEPHI_EDGE = {"label": "Label", "weight": "Weight"}
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def write_nodes_csv(network: Network, out: TextIO) -> int:
+    """The nodes table: ``Id``, ``Label``, then every node attribute."""
+    columns = [a.name for a in network.node_attributes]
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["Id"] + [_GEPHI_NODE.get(c, c) for c in columns])
+    count = 0
+    for node in network.nodes():
+        writer.writerow([node.id] + [_cell(node.attrs.get(c)) for c in columns])
+        count += 1
+    return count
+
+
+def write_edges_csv(network: Network, out: TextIO) -> int:
+    """The edges table: ``Source``, ``Target``, ``Type`` (Directed/Undirected), ``Kind`` (the relation,
+    which keeps parallel edges apart in Gephi), ``Id``, ``Label``, ``Weight``, then the other attributes."""
+    columns = [a.name for a in network.edge_attributes]
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["Source", "Target", "Type", "Kind", "Id"] + [_GEPHI_EDGE.get(c, c) for c in columns])
+    direction = "Directed" if network.directed else "Undirected"
+    count = 0
+    for edge in network.edges():
+        writer.writerow([edge.source, edge.target, direction, _cell(edge.attrs.get("relation")), f"e{count}"]
+                        + [_cell(edge.attrs.get(c)) for c in columns])
+        count += 1
+    return count
+
+
+def csv_paths(output: Path) -> tuple[Path, Path]:
+    """``-o out`` or ``-o out.csv`` → ``out-nodes.csv`` and ``out-edges.csv``."""
+    output = Path(output)
+    stem = output.name[:-4] if output.name.lower().endswith(".csv") else output.name
+    return output.with_name(f"{stem}-nodes.csv"), output.with_name(f"{stem}-edges.csv")
+
+
+# --------------------------------------------------------------------- the statement table
+
+STATEMENT_COLUMNS = [
+    "id", "label", "label_zh", "country", "holder", "holder_label", "countries", "speaker", "speaker_label",
+    "date", "occasion", "domain", "themes", "theme_labels", "initiatives", "initiative_labels", "documents",
+    "drivers", "responses", "quote", "page", "footnote", "source", "source_title", "url",
+]
+"""One row per demand. Several values in a cell are joined by ``; `` (quotes, one per line)."""
+
+
+def statement_rows(graph: "ClaimsGraph", filters: Filters | None = None) -> list[dict[str, str]]:
+    """The statement table DNA users move between tools: one row per demand, every attribute a coder wants."""
+    from . import model as m
+
+    def label(entity_id: str | None) -> str:
+        entity = graph.by_id.get(entity_id) if entity_id else None
+        return entity.label_en if entity else ""
+
+    def join(values: Iterable[Any]) -> str:
+        return "; ".join(str(v) for v in values if v not in (None, ""))
+
+    answered_by: dict[str, list[str]] = defaultdict(list)
+    for response in graph.claims.responses:
+        for link in response.addresses:
+            answered_by[link.target].append(response.id)
+    rows = []
+    for expectation in select_statements(graph, filters):
+        states = holder_states(graph, expectation.holder)
+        holder = graph.by_id.get(expectation.holder)
+        is_state = isinstance(holder, m.Actor) and holder.kind is m.ActorKind.state
+        evidence = expectation.evidence
+        sources = list(dict.fromkeys(e.source for e in evidence if e.source))
+        cited = [graph.by_id.get(s) for s in sources]
+        rows.append({
+            "id": expectation.id,
+            "label": expectation.label_en,
+            "label_zh": expectation.label_zh,
+            "country": holder.alpha2 if is_state else "",
+            "holder": expectation.holder,
+            "holder_label": label(expectation.holder),
+            "countries": join(sorted(a.alpha2 for a in states)),
+            "speaker": expectation.speaker or "",
+            "speaker_label": label(expectation.speaker),
+            "date": expectation.date or "",
+            "occasion": expectation.occasion or "",
+            "domain": expectation.domain.value,
+            "themes": join(expectation.themes),
+            "theme_labels": join(label(t) for t in expectation.themes),
+            "initiatives": join(expectation.initiatives),
+            "initiative_labels": join(label(i) for i in expectation.initiatives),
+            "documents": join(expectation.documents),
+            "drivers": join(link.target for link in expectation.drivers),
+            "responses": join(sorted(answered_by[expectation.id])),
+            "quote": "\n".join(e.quote for e in evidence),
+            "page": join(sorted({e.page for e in evidence})),
+            "footnote": join(f"p. {e.page} note {e.note}" for e in evidence if e.note is not None),
+            "source": join(sources),
+            "source_title": join(getattr(s, "title", "") for s in cited),
+            "url": join(getattr(s, "url", "") for s in cited),
+        })
+    return rows
+
+
+def write_statements(rows: list[dict[str, str]], out: TextIO) -> int:
+    writer = csv.DictWriter(out, fieldnames=STATEMENT_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return len(rows)
+
+
+# --------------------------------------------------------------------- RDF
+
+JSONLD_CONTEXT: dict[str, Any] = {
+    "@vocab": "https://w3id.org/scograph/vocab#",
+    "sco": "https://w3id.org/scograph/vocab#",
+    "scoid": "https://w3id.org/scograph/id/",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "bibo": "http://purl.org/ontology/bibo/",
+    "prov": "http://www.w3.org/ns/prov#",
+    "id": "@id",
+    "type": "@type",
+    "label": {"@id": "rdfs:label", "@container": "@language"},
+    "prefLabel": {"@id": "skos:prefLabel", "@container": "@language"},
+    "description": {"@id": "dcterms:description", "@container": "@language"},
+    "title": {"@id": "dcterms:title", "@container": "@language"},
+    "office": {"@id": "sco:office", "@container": "@language"},
+    "place": {"@id": "sco:place", "@container": "@language"},
+    "quote": {"@id": "sco:quote", "@language": "zh"},
+    "measures": {"@id": "sco:measures", "@language": "en"},
+    "date": "dcterms:date",
+    "issued": {"@id": "dcterms:issued", "@type": "xsd:gYear"},
+    "year": {"@id": "sco:year", "@type": "xsd:gYear"},
+    "language": "dcterms:language",
+    "publisher": "dcterms:publisher",
+    "hasPart": {"@id": "dcterms:hasPart", "@type": "@id"},
+    "isPartOf": {"@id": "dcterms:isPartOf", "@type": "@id"},
+    "authorList": {"@id": "bibo:authorList", "@type": "@id"},
+    "doi": "bibo:doi",
+    "issn": "bibo:issn",
+    "issue": "bibo:issue",
+    "pages": "bibo:pages",
+    "uri": "bibo:uri",
+    "pageStart": "bibo:pageStart",
+    "pageEnd": "bibo:pageEnd",
+    "value": {"@id": "rdf:value", "@type": "xsd:decimal"},
+    "wasQuotedFrom": {"@id": "prov:wasQuotedFrom", "@type": "@id"},
+    "broader": {"@id": "skos:broader", "@type": "@id"},
+    "inScheme": {"@id": "skos:inScheme", "@type": "@vocab"},
+    **{name: {"@id": f"sco:{name}", "@type": "@vocab"} for name in ("domain", "level", "model", "basis")},
+    **{name: {"@id": f"sco:{name}", "@type": "@id"} for name in (
+        "addressee", "citedSource", "country", "holder", "inPaper", "occasion", "refines", "speaker", "subject")},
+    # Properties that may hold several values are always lists, however many a node has.
+    **{name: {"@id": f"sco:{name}", "@type": "@id", "@container": "@set"} for name in (
+        "actor", "addresses", "affects", "citedAt", "document", "evidence", "indicator", "initiative", "issuer",
+        "member", "participant", "proposer", "shapedBy", "theme")},
+}
+"""Short keys for every property, language maps for labels, plain ids for references (lists for
+the properties that may have several), plain names for concepts (``"domain": "security"``), so
+the JSON-LD reads as ordinary JSON. Dates
+keep their XSD type (``{"@value": "2019-04", "type": "xsd:gYearMonth"}``): a date may be a
+year, a month or a day."""
+
+
+def _canonical_json(value: Any) -> Any:
+    """Sorted arrays (RDF values have no order), so the same graph always gives the same text."""
+    if isinstance(value, dict):
+        return {k: (v if k == "@list" else _canonical_json(v)) for k, v in value.items()}
+    if isinstance(value, list):
+        items = [_canonical_json(v) for v in value]
+        return sorted(items, key=lambda v: json.dumps(v, ensure_ascii=False, sort_keys=True))
+    return value
+
+
+def to_jsonld(graph: "ClaimsGraph") -> str:
+    text = graph.rdf.serialize(format="json-ld", context=JSONLD_CONTEXT, auto_compact=True)
+    document = json.loads(text)
+    body = {k: v for k, v in document.items() if k != "@context"}
+    return json.dumps({"@context": JSONLD_CONTEXT, **_canonical_json(body)}, ensure_ascii=False, indent=2) + "\n"
+
+
+def source_dataset(graph: "ClaimsGraph") -> "Dataset":
+    """The claims graph split by source: one named graph per work, named by the work's IRI.
+
+    - Each piece of evidence (quote, page, note) and the link from its claim to it go into the
+      graph of the source its footnote cites, or, with no footnote, of the paper it is quoted from.
+    - Each cited source's own record (title, authors, URL, the footnotes that cite it) goes into
+      its own graph; each paper's record (sections, authors, DOI) into the paper's graph.
+    - Each claim backed by evidence (an expectation, driver, response, indicator, a qualified link…)
+      goes into the graph of every paper its evidence is quoted from.
+    - What no work backs (actors, themes and initiatives without evidence) stays in the default graph.
+
+    Every triple of the claims graph is in the dataset; the union of its graphs is the claims graph.
+    """
+    from rdflib import Dataset, URIRef
+    from rdflib.namespace import DCTERMS, PROV, RDF
+
+    from .vocab import BIBO, SCO, bind_prefixes
+
+    rdf = graph.rdf
+    home: dict[Any, set] = defaultdict(set)
+    for evidence in rdf.subjects(RDF.type, SCO.Evidence):
+        work = rdf.value(evidence, SCO.citedSource) or rdf.value(evidence, PROV.wasQuotedFrom)
+        if work is not None:
+            home[evidence].add(work)
+    for work in rdf.subjects(RDF.type, SCO.Source):
+        home[work].add(work)
+        for footnote in rdf.objects(work, SCO.citedAt):
+            home[footnote].add(work)
+        for section in rdf.objects(work, DCTERMS.hasPart):
+            home[section].add(work)
+    for owner, evidence in rdf.subject_objects(SCO.evidence):
+        if owner not in home:
+            for paper in rdf.objects(evidence, PROV.wasQuotedFrom):
+                home[owner].add(paper)
+    for owner, head in rdf.subject_objects(BIBO.authorList):
+        for cell in _list_cells(rdf, head):
+            home[cell] |= home[owner]
+
+    dataset = Dataset()
+    bind_prefixes(dataset)
+    default = dataset.default_graph
+    named: dict[Any, Any] = {}
+    for triple in rdf:
+        subject, predicate, obj = triple
+        works = home.get(obj) if predicate == SCO.evidence else home.get(subject)
+        if not works:
+            default.add(triple)
+            continue
+        for work in works:
+            if work not in named:
+                named[work] = dataset.graph(URIRef(work))
+            named[work].add(triple)
+    return dataset
+
+
+def _list_cells(rdf, head) -> list:
+    from rdflib.namespace import RDF
+
+    cells, node = [], head
+    while node is not None and node != RDF.nil and node not in cells:
+        cells.append(node)
+        node = rdf.value(node, RDF.rest)
+    return cells
+
+
+def trig_text(dataset: "Dataset") -> str:
+    """TriG in a stable order: the prefixes once, then each named graph by name, the default graph last.
+
+    rdflib's TriG writer orders graphs by hash; each graph here is written by its
+    deterministic Turtle writer instead.
+    """
+    from rdflib import Graph
+
+    from .vocab import PREFIXES, bind_prefixes
+
+    def body(triples) -> str:
+        part = Graph()
+        bind_prefixes(part)
+        for triple in triples:
+            part.add(triple)
+        lines = part.serialize(format="longturtle").splitlines()
+        kept = [line for line in lines if not line.upper().startswith(("PREFIX ", "@PREFIX "))]
+        return "\n".join(kept).strip("\n")  # not indented: a long literal may span lines
+
+    out = [f"PREFIX {prefix}: <{namespace}>\n" for prefix, namespace in sorted(PREFIXES.items())]
+    default_id = dataset.default_graph.identifier
+    named = sorted((g for g in dataset.graphs() if g.identifier != default_id), key=lambda g: str(g.identifier))
+    for graph in named:
+        if len(graph):
+            out.append(f"\n<{graph.identifier}> {{\n{body(graph)}\n}}\n")
+    if len(dataset.default_graph):
+        out.append(f"\n{{\n{body(dataset.default_graph)}\n}}\n")
+    return "".join(out)
+
+
+def to_rdf_text(graph: "ClaimsGraph", fmt: ExportFormat) -> str:
+    """The claims graph as Turtle, N-Triples (sorted lines), TriG (one graph per source) or JSON-LD."""
+    if fmt is ExportFormat.ttl:
+        return graph.rdf.serialize(format="longturtle")
+    if fmt is ExportFormat.nt:
+        from rdflib.compare import to_canonical_graph
+
+        # Canonical blank node labels and sorted lines: the same graph always gives the same text.
+        lines = to_canonical_graph(graph.rdf).serialize(format="nt11").splitlines()
+        return "".join(line + "\n" for line in sorted(set(lines)) if line.strip())
+    if fmt is ExportFormat.trig:
+        return trig_text(source_dataset(graph))
+    if fmt is ExportFormat.jsonld:
+        return to_jsonld(graph)
+    raise UsageError(f"{fmt.value} is not an RDF format; RDF formats: {', '.join(f.value for f in RDF_FORMATS)}")
+
+
+# --------------------------------------------------------------------- writing
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """What an export wrote: the files (none for stdout) and how many nodes, edges or rows."""
+
+    format: ExportFormat
+    network: str | None
+    paths: tuple[Path, ...]
+    nodes: int | None = None
+    edges: int | None = None
+    rows: int | None = None
+    triples: int | None = None
+    graphs: int | None = None
+    """For TriG: how many named graphs (sources) the triples fall into."""
+
+    def summary(self) -> str:
+        if self.rows is not None:
+            what = f"{self.rows} statements"
+        elif self.graphs is not None:
+            what = f"{self.triples} triples in {self.graphs} named graphs and the default graph"
+        elif self.triples is not None:
+            what = f"{self.triples} triples"
+        else:
+            what = f"{self.network} network: {self.nodes} nodes, {self.edges} edges"
+        return f"wrote {', '.join(str(p) for p in self.paths)} ({what})"
+
+
+def check_combination(fmt: ExportFormat | str, network: NetworkName | str | None = None,
+                      filters: Filters | None = None, normalize: Normalization | str | None = None,
+                      to_stdout: bool = False) -> tuple[ExportFormat, NetworkName | None]:
+    """Parse the format and network, and refuse combinations that mean nothing (UsageError)."""
+    fmt = _parse(ExportFormat, fmt, "export format")
+    network = _parse(NetworkName, network, "network") if network is not None else None
+    is_network = fmt in NETWORK_FORMATS
+    if network is not None and not is_network:
+        raise UsageError(f"--network applies to the network formats ({', '.join(f.value for f in NETWORK_FORMATS)}),"
+                         f" not {fmt.value}")
+    if fmt in RDF_FORMATS and filters is not None and filters.active:
+        raise UsageError(f"{fmt.value} exports the whole RDF graph; --country, --domain, --since, --until and"
+                         f" --no-group-demands apply to"
+                         f" {', '.join(f.value for f in NETWORK_FORMATS)} and statements (select RDF with: scograph sparql)")
+    if normalize is not None:
+        normalize = _parse(Normalization, normalize, "normalisation")
+        if (network or NetworkName.full) is not NetworkName.actor_congruence and normalize is not Normalization.none:
+            raise UsageError("--normalize applies to --network actor-congruence only")
+    if fmt is ExportFormat.csv and to_stdout:
+        raise UsageError("csv writes two files, PREFIX-nodes.csv and PREFIX-edges.csv: give -o PREFIX"
+                         " (for one table on stdout: --format statements)")
+    return fmt, (network or NetworkName.full) if is_network else None
+
+
+def export(graph: "ClaimsGraph", fmt: ExportFormat | str, network: NetworkName | str | None = None, *,
+           filters: Filters | None = None, normalize: Normalization | str | None = None,
+           output: Path | str | None = None, stream: TextIO | None = None) -> ExportResult:
+    """Write one export to ``output`` (atomically; for csv, a prefix) or to the text ``stream``."""
+    fmt, network = check_combination(fmt, network, filters, normalize, to_stdout=output is None)
+    if output is None and stream is None:
+        raise UsageError("give an output path or a stream")
+    output = Path(output) if output is not None else None
+
+    def emit(path: Path | None, write: Callable[[TextIO], Any]) -> Any:
+        if path is None:
+            return write(stream)
+        with atomic_writer(path, text=True) as handle:
+            return write(handle)
+
+    if fmt in RDF_FORMATS:
+        graphs = None
+        if fmt is ExportFormat.trig:
+            dataset = source_dataset(graph)
+            graphs = sum(1 for g in dataset.graphs() if len(g) and g.identifier != dataset.default_graph.identifier)
+            text = trig_text(dataset)
+        else:
+            text = to_rdf_text(graph, fmt)
+        emit(output, lambda out: out.write(text))
+        return ExportResult(fmt, None, (output,) if output else (), triples=len(graph.rdf), graphs=graphs)
+    if fmt is ExportFormat.statements:
+        rows = statement_rows(graph, filters)
+        emit(output, lambda out: write_statements(rows, out))
+        return ExportResult(fmt, None, (output,) if output else (), rows=len(rows))
+    built = build_network(graph, network, filters, normalize)
+    if fmt is ExportFormat.csv:
+        nodes_path, edges_path = csv_paths(output)
+        nodes = emit(nodes_path, lambda out: write_nodes_csv(built, out))
+        edges = emit(edges_path, lambda out: write_edges_csv(built, out))
+        return ExportResult(fmt, network.value, (nodes_path, edges_path), nodes, edges)
+    writer = write_graphml if fmt is ExportFormat.graphml else write_gexf
+    nodes, edges = emit(output, lambda out: writer(built, out))
+    return ExportResult(fmt, network.value, (output,) if output else (), nodes, edges)
