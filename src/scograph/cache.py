@@ -16,12 +16,11 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
-import tempfile
 from pathlib import Path
 
-LARGE_FILE_BYTES = 8 * 1024 * 1024
-"""Above this size a prepared on-disk index beats parsing the Turtle on every call."""
+LARGE_FILE_BYTES = 256 * 1024
+"""Above this size opening a prepared on-disk index beats parsing the Turtle on every call
+(the paper's 0.6 MB: 7 ms to open against 12 ms to parse; a million triples: 10 ms against 3 s)."""
 
 
 def cache_dir() -> Path | None:
@@ -54,6 +53,8 @@ def mark_validated(key: str) -> None:
     directory = cache_dir()
     if directory is None:
         return
+    import tempfile
+
     fd, temporary = tempfile.mkstemp(dir=directory, prefix=f".{key}.", suffix=".tmp")
     os.close(fd)
     os.replace(temporary, directory / f"{key}.valid")
@@ -79,6 +80,9 @@ def build_prepared(key: str, data: bytes, progress=None):
 
     Returns None when there is no usable cache directory (the caller loads in memory).
     """
+    import shutil
+    import tempfile
+
     import pyoxigraph as ox
 
     target = prepared_store_path(key)

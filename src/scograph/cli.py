@@ -273,5 +273,12 @@ def build(check: Annotated[bool, typer.Option("--check", help="Do not write; exi
         typer.echo(f"{'wrote' if changed else 'unchanged:'} {output}", err=True)
 
 
-# Commands that live in modules of their own register themselves on ``app`` when imported.
-from . import cli_export, cli_serve, cli_sparql, cli_synth  # noqa: E402,F401
+def register_other_commands() -> None:
+    """Commands that live in modules of their own register themselves on ``app`` when imported."""
+    from . import cli_export, cli_serve, cli_sparql, cli_synth  # noqa: F401
+
+
+from . import console  # noqa: E402
+
+if not console.lean:
+    register_other_commands()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 
 
 def suggest(wanted: str, known) -> str:
@@ -62,14 +61,26 @@ class EndpointError(ScographError):
     exit_code = 4
 
 
-@dataclass(frozen=True)
 class Problem:
     """One thing wrong with the data, located as precisely as the input allows."""
 
-    where: str
-    """``file:line`` when the input has lines for it, else the entity id."""
-    message: str
-    rule: str = ""
+    # A plain class: dataclasses cost every CLI call milliseconds at import.
+    __slots__ = ("where", "message", "rule")
+
+    def __init__(self, where: str, message: str, rule: str = ""):
+        self.where = where
+        """``file:line`` when the input has lines for it, else the entity id."""
+        self.message = message
+        self.rule = rule
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Problem) and (self.where, self.message, self.rule) == (other.where, other.message, other.rule)
+
+    def __hash__(self) -> int:
+        return hash((self.where, self.message, self.rule))
+
+    def __repr__(self) -> str:
+        return f"Problem({self.where!r}, {self.message!r}, {self.rule!r})"
 
     def __str__(self) -> str:
         rule = f" [{self.rule}]" if self.rule else ""

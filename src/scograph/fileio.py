@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,6 +17,8 @@ def atomic_writer(path: Path, text: bool = False) -> Iterator[BinaryIO | TextIO]
 
     A file that cannot be written is a DataFileError naming it.
     """
+    import tempfile  # imported here: it costs milliseconds that lookups, which only read, need not pay
+
     from .errors import DataFileError
 
     path = Path(path)

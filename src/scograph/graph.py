@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import unicodedata
 from collections import defaultdict
-from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -25,7 +24,7 @@ from typing import Any
 from .errors import DataFileError, UsageError, suggest
 from .store import IRI, ClaimStore, values_clause
 from .terms import (
-    ACTOR_KINDS, CONCEPT_NAMES, DCTERMS, DOMAINS, DOMAINS_ZH, ENTITY_CLASSES, LEVELS, LEVELS_ZH, RDF, RDFS, SCO,
+    ACTOR_KINDS, CONCEPT_NAMES, DCTERMS, DOMAINS, DOMAINS_ZH, ENTITY, ENTITY_CLASSES, LEVELS, LEVELS_ZH, RDF, RDFS, SCO,
     entity_id, entity_iri,
 )
 
@@ -38,6 +37,11 @@ _DOMAIN_ALIASES = {
 _LEVEL_ALIASES = {**{lv: lv for lv in LEVELS}, **{zh: lv for lv, zh in LEVELS_ZH.items()}, "国际": "international",
                   "national": "domestic"}
 _TYPE_OF_CLASS = {SCO + local: kind for kind, local in ENTITY_CLASSES.items()}
+_RECORD_PREDICATES = [RDF + "type", RDFS + "label", DCTERMS + "date", DCTERMS + "isPartOf"] + [SCO + p for p in (
+    "holder", "domain", "theme", "speaker", "occasion", "initiative", "document", "shapedBy", "level", "refines",
+    "actor", "affects", "indicator", "model", "addressee", "addresses", "alpha2", "alpha3", "office", "country",
+    "member")]
+"""What records are made of (evidence comes from a query of its own)."""
 _KIND_OF_CLASS = {SCO + local: kind for kind, local in ACTOR_KINDS.items()}
 
 
@@ -69,23 +73,26 @@ def parse_actor_kind(text: str) -> str:
     return kind
 
 
-@dataclass(frozen=True)
 class Country:
     """A state as ``--country`` resolves it."""
 
-    id: str
-    alpha2: str
-    alpha3: str
-    label: str
-    label_zh: str
+    # Plain classes, not dataclasses: a dataclass compiles code at import, and every lookup imports this.
+    __slots__ = ("id", "alpha2", "alpha3", "label", "label_zh")
+
+    def __init__(self, id: str, alpha2: str, alpha3: str, label: str, label_zh: str):
+        self.id, self.alpha2, self.alpha3, self.label, self.label_zh = id, alpha2, alpha3, label, label_zh
+
+    def __repr__(self) -> str:
+        return f"Country({self.id!r}, {self.alpha2!r})"
 
 
-@dataclass
 class _Facts:
     """What the store says about a set of entities: outgoing values, evidence, incoming links."""
 
-    out: dict[str, dict[str, list]]
-    evidence: dict[str, list[dict]]
+    __slots__ = ("out", "evidence")
+
+    def __init__(self, out: dict[str, dict[str, list]], evidence: dict[str, list[dict]]):
+        self.out, self.evidence = out, evidence
 
     def one(self, iri: str, predicate: str, lang: str | None = None):
         for value in self.out.get(iri, {}).get(predicate, []):
@@ -238,16 +245,18 @@ class ClaimsGraph:
         if not iris:
             return _Facts(out, evidence)
         values = values_clause("x", iris)
-        for row in self.store.select(f"SELECT ?x ?p ?o WHERE {{ {values} ?x ?p ?o }}"):
-            out[row["x"]][row["p"]].append(row["o"])
-        for row in self.store.select(f"""
+        wanted = ", ".join(f"<{p}>" for p in _RECORD_PREDICATES)
+        for x, p, o in self.store.rows(f"SELECT ?x ?p ?o WHERE {{ {values} ?x ?p ?o FILTER(?p IN ({wanted})) }}"):
+            out[x][p].append(o)
+        cut = len(ENTITY)
+        for x, quote, page, note, source, paper in self.store.rows(f"""
             SELECT ?x ?quote ?page ?note ?source ?paper WHERE {{
               {values} ?x sco:evidence ?ev . ?ev sco:quote ?quote ; sco:page ?page ; prov:wasQuotedFrom ?paper .
               OPTIONAL {{ ?ev sco:footnote ?note }} OPTIONAL {{ ?ev sco:citedSource ?source }}
             }}"""):
-            evidence[row["x"]].append({
-                "quote": str(row["quote"]), "page": row["page"], "note": row["note"],
-                "source": entity_id(row["source"]) if row["source"] else None, "paper": entity_id(row["paper"]),
+            evidence[x].append({
+                "quote": str(quote), "page": page, "note": note,
+                "source": source[cut:] if source else None, "paper": paper[cut:],
             })
         for items in evidence.values():
             items.sort(key=lambda e: (e["paper"], e["page"], e["note"] or 0, e["quote"], e["source"] or ""))

@@ -9,8 +9,6 @@ values: :class:`IRI` for IRIs, :class:`LangString` for language-tagged text,
 
 from __future__ import annotations
 
-import re
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +39,8 @@ def default_data_path() -> Path:
     """The packaged claims file; in a source checkout, ``data/claims.ttl``."""
     if _REPO_DATA.is_file():  # a checkout or an editable install: the curated file itself
         return _REPO_DATA
+    from importlib import resources
+
     return Path(str(resources.files("scograph").joinpath("data", "claims.ttl")))
 
 
@@ -85,6 +85,10 @@ class ClaimStore:
     def select(self, query: str, bindings: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         raise NotImplementedError
 
+    def rows(self, query: str, bindings: dict[str, Any] | None = None) -> list[tuple]:
+        """SELECT solutions as tuples in the order of the projection (for hot loops)."""
+        return [tuple(row.values()) for row in self.select(query, bindings)]
+
     def construct(self, query: str, bindings: dict[str, Any] | None = None) -> bytes:
         """The triples a CONSTRUCT query builds, as N-Triples."""
         raise NotImplementedError
@@ -93,25 +97,44 @@ class ClaimStore:
         raise NotImplementedError
 
 
-def _value(term) -> Any:
-    import pyoxigraph as ox
+_XSD_STRING = XSD + "string"
 
-    if term is None:
-        return None
-    if isinstance(term, ox.NamedNode):
-        return IRI(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return LangString(term.value, term.language)
+
+def _value(term) -> Any:
+    # The hot loop of every lookup: dispatch on the exact class, plain strings first.
+    cls = type(term)
+    if cls is _OX.Literal:
+        language = term.language
+        if language:
+            return LangString(term.value, language)
         datatype = term.datatype.value
+        if datatype == _XSD_STRING:
+            return term.value
         if datatype in _NUMERIC_INT:
             return int(term.value)
         if datatype in _NUMERIC_FLOAT:
             return float(term.value)
         return term.value
-    if isinstance(term, ox.BlankNode):
+    if cls is _OX.NamedNode:
+        return IRI(term.value)
+    if term is None:
+        return None
+    if cls is _OX.BlankNode:
         return "_:" + term.value
     return str(term)
+
+
+class _LazyModule:
+    """pyoxigraph, imported on first use (a remote store never needs it)."""
+
+    def __getattr__(self, name: str):
+        import pyoxigraph
+
+        globals()["_OX"] = pyoxigraph
+        return getattr(pyoxigraph, name)
+
+
+_OX: Any = _LazyModule()
 
 
 _IRI_FORBIDDEN = set('<>"{}|^`\\ \t\n\r')
@@ -136,7 +159,6 @@ def sparql_term(value: Any) -> str:
     return f'"{escaped}"'
 
 
-_WHERE = re.compile(r"(?im)^(?![ \t]*#).*?\bWHERE\s*\{")
 
 
 def bind(query: str, bindings: dict[str, Any] | None) -> str:
@@ -145,12 +167,28 @@ def bind(query: str, bindings: dict[str, Any] | None) -> str:
         return query
     names = " ".join(f"?{name}" for name in bindings)
     row = " ".join(sparql_term(value) for value in bindings.values())
-    where = _WHERE.search(query)
-    if where is None:
+    at = _where_group_opens(query)
+    if at is None:
         from .errors import UsageError
 
         raise UsageError("a query with parameters needs an explicit 'WHERE {' group to bind them in")
-    return f"{query[:where.end()]} VALUES ({names}) {{ ({row}) }}{query[where.end():]}"
+    return f"{query[:at]} VALUES ({names}) {{ ({row}) }}{query[at:]}"
+
+
+def _where_group_opens(query: str) -> int | None:
+    """The offset just after the ``{`` that opens the WHERE group, skipping comment lines."""
+    offset = 0
+    for line in query.splitlines(keepends=True):
+        if not line.lstrip().startswith("#"):
+            upper = line.upper()
+            start = upper.find("WHERE")
+            while start != -1:
+                rest = line[start + 5:]
+                if rest.lstrip().startswith("{") and (start == 0 or not (line[start - 1].isalnum() or line[start - 1] in "?$_")):
+                    return offset + start + 5 + (len(rest) - len(rest.lstrip())) + 1
+                start = upper.find("WHERE", start + 5)
+        offset += len(line)
+    return None
 
 
 class OxigraphStore(ClaimStore):
@@ -174,7 +212,15 @@ class OxigraphStore(ClaimStore):
     def select(self, query: str, bindings: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         solutions = self.store.query(SPARQL_PREFIXES + bind(query, bindings))
         names = [v.value for v in solutions.variables]
-        return [{name: _value(solution[name]) for name in names} for solution in solutions]
+        indices = range(len(names))
+        value = _value
+        return [dict(zip(names, [value(solution[i]) for i in indices])) for solution in solutions]
+
+    def rows(self, query: str, bindings: dict[str, Any] | None = None) -> list[tuple]:
+        solutions = self.store.query(SPARQL_PREFIXES + bind(query, bindings))
+        indices = range(len(solutions.variables))
+        value = _value
+        return [tuple([value(solution[i]) for i in indices]) for solution in solutions]
 
     def construct(self, query: str, bindings: dict[str, Any] | None = None) -> bytes:
         import pyoxigraph as ox
