@@ -43,7 +43,10 @@ def export(
     filters = Filters(country=country, domain=domain, since=since, until=until, group_demands=group_demands)
     graph = _load(data)
     if output is not None:
-        result = write_export(graph, format, network, filters=filters, normalize=normalize, output=output)
+        from .progress import status
+
+        with status(f"exporting {format.value} to {output}"):
+            result = write_export(graph, format, network, filters=filters, normalize=normalize, output=output)
         typer.echo(result.summary(), err=True)
         return
     sys.stdout.flush()

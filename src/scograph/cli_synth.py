@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
-import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
 from .cli import app, handles_errors
+from .progress import progress_bar
 from .render import RdfSyntax
 
 PapersOption = Annotated[int, typer.Option("--papers", "-n", help="Number of papers (about 1,000 triples each).",
@@ -24,22 +23,6 @@ ReferenceOption = Annotated[Optional[Path], typer.Option(
     "--data", metavar="FILE", help="Claims file whose proportions, actors and themes to follow; default the packaged paper.")]
 
 
-@contextlib.contextmanager
-def _progress_bar(total: int, description: str):
-    """A rich progress bar on stderr when it is a terminal; yields the callback that advances it, or None."""
-    if not sys.stderr.isatty():
-        yield None
-        return
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
-
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-               TimeRemainingColumn())
-    with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
-        task = progress.add_task(description, total=total)
-        yield lambda done: progress.update(task, completed=done)
-
-
 @app.command()
 @handles_errors
 def synth(papers: PapersOption, seed: SeedOption = 0, output: OutputOption = None, format: SyntaxOption = None,
@@ -48,7 +31,7 @@ def synth(papers: PapersOption, seed: SeedOption = 0, output: OutputOption = Non
     from .synth import load_reference, write_corpus_file
 
     reference = load_reference(data)
-    with _progress_bar(papers, "synthesising papers") as advance:
+    with progress_bar(papers, "synthesising papers") as advance:
         summary = write_corpus_file(output, papers, seed, format, reference, advance)
     target = output if output is not None else "stdout"
     typer.echo(f"wrote {summary.papers} papers, {summary.triples:,} triples ({summary.bytes:,} bytes) to {target}",

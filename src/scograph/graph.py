@@ -129,7 +129,12 @@ class ClaimsGraph:
         key = cache.content_key(data)
         store = None
         if len(data) > cache.LARGE_FILE_BYTES:
-            prepared = cache.open_prepared(key) or cache.build_prepared(key, data)
+            prepared = cache.open_prepared(key)
+            if prepared is None:
+                from .progress import status
+
+                with status(f"indexing {resolved.name} ({len(data) / 1e6:.1f} MB) once, for later calls"):
+                    prepared = cache.build_prepared(key, data)
             store = OxigraphStore(prepared) if prepared is not None else None
         if store is None:
             store = OxigraphStore.from_turtle(data, resolved)
