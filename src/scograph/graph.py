@@ -15,8 +15,10 @@ prints as table, JSON or CSV; the records are documented in the README.
 
 from __future__ import annotations
 
+import gc
 import unicodedata
 from collections import defaultdict
+from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -294,7 +296,10 @@ class ClaimsGraph:
 
     def records(self, ids: list[str]) -> list[dict]:
         """The JSON records of these entities, in the order given."""
-        iris = [entity_iri(i) for i in ids]
+        with _collector_paused():
+            return self._records([entity_iri(i) for i in ids])
+
+    def _records(self, iris: list[str]) -> list[dict]:
         facts = self._facts(iris)
         by_type: dict[str, list[str]] = defaultdict(list)
         for iri in iris:
@@ -458,6 +463,10 @@ class ClaimsGraph:
         ``start`` is a driver (its narrower drivers' chains count too) or an expectation;
         ``end`` is a response or an expectation.
         """
+        with _collector_paused():
+            return self._paths(country, domain, start, end)
+
+    def _paths(self, country, domain, start, end) -> list[dict]:
         import networkx as nx
 
         start = self.resolve(start)[0] if start is not None else None
@@ -500,10 +509,8 @@ class ClaimsGraph:
                         continue
                     found.append((driver, expectation, response, link["basis"], answer["basis"]))
         found.sort(key=lambda c: (c[1], c[0], c[2]))
-        records = {}
         ids = sorted({i for c in found for i in c[:3]})
-        for entity, record in zip(ids, self.records(ids)):
-            records[entity] = record
+        records = dict(zip(ids, self._records([entity_iri(i) for i in ids])))
         return [
             {"driver": records[d], "expectation": records[e], "response": records[r],
              "driver_basis": db, "response_basis": rb}
@@ -580,6 +587,22 @@ class ClaimsGraph:
             for holder in sorted({h for h, _ in table})
         ]
         return {"counts": counts, "expectations_by_holder_and_domain": matrix}
+
+
+@contextmanager
+def _collector_paused():
+    """Pause the cyclic garbage collector while records are built.
+
+    A large lookup allocates hundreds of thousands of small acyclic dicts and strings, and the
+    collector's passes over them cost a quarter of the time; reference counting frees them all.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _text(value) -> str | None:
