@@ -437,8 +437,12 @@ class ClaimsGraph:
         return [entity_id(r["x"]) for r in rows]
 
     def demands(self, country: str | None = None, domain: str | None = None) -> list[dict]:
-        """Expectations, optionally of one country (a group's demands count for each member) and domain."""
-        return self.records(self._expectation_ids(country, domain))
+        """Expectations, optionally of one country (a group's demands count for each member) and domain.
+
+        A state's own demands come first, then those of groups it belongs to; each part by id.
+        """
+        records = self.records(self._expectation_ids(country, domain))
+        return sorted(records, key=lambda record: (record["country"] is None, record["id"]))
 
     def drivers(self, level: str | None = None) -> list[dict]:
         if level is None:
