@@ -24,20 +24,13 @@ LOAD_CHECKS: list[tuple[str, str]] = [
           FILTER NOT EXISTS { ?x sco:level ?l VALUES ?l { sco:DomesticLevel sco:RegionalLevel sco:InternationalLevel } } } LIMIT 1"""),
     ("every state has ISO 3166 alpha-2 and alpha-3 codes", """
         SELECT ?x WHERE { ?x a sco:State . FILTER NOT EXISTS { ?x sco:alpha2 ?a2 ; sco:alpha3 ?a3 } } LIMIT 1"""),
-    ("every entity has a Chinese and an English label", """
-        SELECT ?x WHERE {
-          VALUES ?class { sco:Paper sco:Source sco:Actor sco:Theme sco:Driver sco:Expectation sco:Response
-                          sco:Initiative sco:Document sco:Event sco:Indicator }
+    *[(f"every entity has a label in {name}", f"""
+        SELECT ?x WHERE {{
+          VALUES ?class {{ sco:Paper sco:Source sco:Actor sco:Theme sco:Driver sco:Expectation sco:Response
+                          sco:Initiative sco:Document sco:Event sco:Indicator }}
           ?x a ?class .
-          FILTER NOT EXISTS { ?x rdfs:label ?zh FILTER(lang(?zh) = "zh") }
-        } LIMIT 1"""),
-    ("every entity has an English label", """
-        SELECT ?x WHERE {
-          VALUES ?class { sco:Paper sco:Source sco:Actor sco:Theme sco:Driver sco:Expectation sco:Response
-                          sco:Initiative sco:Document sco:Event sco:Indicator }
-          ?x a ?class .
-          FILTER NOT EXISTS { ?x rdfs:label ?en FILTER(lang(?en) = "en") }
-        } LIMIT 1"""),
+          FILTER NOT EXISTS {{ ?x rdfs:label ?label FILTER(lang(?label) = "{lang}") }}
+        }} LIMIT 1""") for lang, name in (("zh", "Chinese"), ("en", "English"))],
     ("expectations are shaped by drivers and addressed by responses", """
         SELECT ?x WHERE {
           { ?x sco:shapedBy ?d FILTER NOT EXISTS { ?d a sco:Driver } }
