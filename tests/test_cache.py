@@ -13,6 +13,7 @@ import pytest
 from scograph import cache
 from scograph.errors import DataFileError
 from scograph.graph import ClaimsGraph
+from scograph.terms import entity_iri
 
 from .conftest import DATA
 
@@ -87,3 +88,92 @@ def test_caching_can_be_switched_off(tmp_path, monkeypatch):
     monkeypatch.setenv("SCOGRAPH_CACHE", "")
     assert cache.cache_dir() is None
     assert ClaimsGraph.load(DATA).demands(country="TJ")
+
+
+# --------------------------------------------------------------------- the record cache
+
+
+@pytest.fixture
+def prepared(own_cache, tmp_path, monkeypatch):
+    """The paper's claims opened from a prepared index (as a large file would be)."""
+    monkeypatch.setattr(cache, "LARGE_FILE_BYTES", 0)
+    claims = tmp_path / "claims.ttl"
+    claims.write_bytes(DATA.read_bytes())
+    return claims
+
+
+def _record_files(directory):
+    return sorted(p for p in directory.iterdir() if p.name.endswith(".sqlite"))
+
+
+def test_records_read_from_the_cache_equal_records_made_afresh(prepared, own_cache, monkeypatch):
+    first = ClaimsGraph.load(prepared)
+    assert first.record_cache is not None
+    made = first.paths(country="TJ")
+    [records_file] = _record_files(own_cache)
+    key = cache.content_key(prepared.read_bytes())
+    assert records_file.name == f"{key}.records-{cache.records_code_digest()}.sqlite"
+
+    second = ClaimsGraph.load(prepared)
+    # Had anything been made again, this would fail: the second graph may only read.
+    monkeypatch.setattr(ClaimsGraph, "_make_records", lambda self, iris: pytest.fail(f"made {len(iris)} records"))
+    assert second.paths(country="TJ") == made
+    monkeypatch.undo()
+    monkeypatch.setenv("SCOGRAPH_CACHE", "")  # no cache at all: records made from the store every time
+    assert ClaimsGraph.load(DATA).paths(country="TJ") == made
+
+
+def test_a_lookup_makes_only_the_records_it_lacks(prepared, monkeypatch):
+    ClaimsGraph.load(prepared).demands(country="TJ")
+    asked: list[int] = []
+    make = ClaimsGraph._make_records
+    monkeypatch.setattr(ClaimsGraph, "_make_records", lambda self, iris: asked.append(len(iris)) or make(self, iris))
+    graph = ClaimsGraph.load(prepared)
+    tajik = {d["id"] for d in graph.demands(country="TJ")}
+    assert asked == []
+    kazakh = {d["id"] for d in graph.demands(country="KZ")}
+    assert asked == [len(kazakh - tajik)] and kazakh - tajik
+
+
+def test_records_of_another_content_or_code_are_never_read(prepared, own_cache, monkeypatch):
+    ClaimsGraph.load(prepared).demands(country="TJ")
+    # Other code: a new records file; the old one is not read.
+    monkeypatch.setattr(cache, "records_code_digest", lambda: "0" * 16)
+    graph = ClaimsGraph.load(prepared)
+    assert graph.record_cache.path.name.endswith(".records-0000000000000000.sqlite")
+    assert graph.demands(country="TJ") == ClaimsGraph.load(prepared).demands(country="TJ")
+    assert len(_record_files(own_cache)) == 2
+    # Other content: another key, so another records file.
+    prepared.write_text(prepared.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    assert ClaimsGraph.load(prepared).record_cache.path != graph.record_cache.path
+
+
+def test_a_damaged_records_file_only_costs_the_records_again(prepared, own_cache):
+    expected = ClaimsGraph.load(prepared).demands(country="TJ")
+    [records_file] = _record_files(own_cache)
+    for extra in records_file.parent.glob(records_file.name + "-*"):
+        extra.unlink()
+    records_file.write_bytes(b"this is not a database" * 100)
+    graph = ClaimsGraph.load(prepared)
+    assert graph.demands(country="TJ") == expected
+    assert len(graph.record_cache.get_many([entity_iri(d["id"]) for d in expected])) == len(expected)
+
+
+def test_processes_filling_the_record_cache_at_once_agree(prepared, own_cache):
+    ClaimsGraph.load(prepared)  # the index itself, built once
+    script = (
+        "import json, sys; from scograph import cache; cache.LARGE_FILE_BYTES = 0; "
+        "from scograph.graph import ClaimsGraph; "
+        "print(json.dumps(ClaimsGraph.load(sys.argv[1]).paths(), sort_keys=True))"
+    )
+    env = {**os.environ, "SCOGRAPH_CACHE": str(own_cache)}
+
+    def run(_):
+        return subprocess.run([sys.executable, "-c", script, str(prepared)], capture_output=True, text=True, env=env)
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(run, range(4)))
+    assert all(r.returncode == 0 for r in results), [r.stderr[-500:] for r in results]
+    answers = {r.stdout for r in results}
+    assert len(answers) == 1
+    assert json.loads(answers.pop()) == json.loads(json.dumps(ClaimsGraph.load(prepared).paths()))

@@ -7,6 +7,8 @@ import io
 import json
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from scograph.cli import app
 
@@ -101,6 +103,24 @@ def test_paths_are_chains_of_driver_expectation_response(runner, graph):
         response = graph.by_id[chain["response"]["id"]]
         assert expectation.id in {link.target for link in response.addresses}
         assert "TJ" in chain["expectation"]["countries"]
+
+
+def test_chains_are_the_paths_without_records_and_carry_each_links_basis(graph):
+    for filters in ({}, {"country": "TJ"}, {"country": "KZ", "domain": "security"}, {"start": "drv-afghanistan"}):
+        chains = graph.chains(**filters)
+        paths = graph.paths(**filters)
+        assert chains and [(c["driver"], c["expectation"], c["response"]) for c in chains] == [
+            (p["driver"]["id"], p["expectation"]["id"], p["response"]["id"]) for p in paths]
+        for chain, path in zip(chains, paths):
+            assert (chain["holder"], chain["country"]) == (path["expectation"]["holder"], path["expectation"]["country"])
+            assert (chain["driver_basis"], chain["response_basis"]) == (path["driver_basis"], path["response_basis"])
+            # The bases, read back through the typed objects (rdflib and pydantic, not the lookups' SPARQL):
+            expectation = graph.by_id[chain["expectation"]]
+            response = graph.by_id[chain["response"]]
+            [driver_link] = [link for link in expectation.drivers if link.target == chain["driver"]]
+            [response_link] = [link for link in response.addresses if link.target == chain["expectation"]]
+            assert (chain["driver_basis"], chain["response_basis"]) == (driver_link.basis.value, response_link.basis.value)
+    assert {c["driver_basis"] for c in graph.chains()} == {"stated", "inferred"}
 
 
 def test_paths_from_a_broad_driver_include_its_narrower_drivers(runner, graph):
@@ -237,3 +257,19 @@ def test_build_check_fails_when_out_of_date(runner, tmp_path):
 def test_bad_format_is_a_usage_error(runner):
     code, out, err = run(runner, "demands", "--format", "xml")
     assert code == 2 and out == "" and "'xml' is not one of" in err
+
+
+_JSON_SCALARS = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8)
+_JSON_VALUES = st.recursive(_JSON_SCALARS, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
+    st.text(max_size=5), inner, max_size=3), max_leaves=12)
+
+
+@given(st.lists(st.dictionaries(st.text(max_size=5), _JSON_VALUES, max_size=4), max_size=4), st.data())
+def test_json_output_is_the_standard_encoding_even_when_records_share_parts(records, data):
+    from scograph.render import to_json
+
+    if records:  # share some nested values between records, as paths share their records
+        shared = data.draw(st.dictionaries(st.text(max_size=5), _JSON_VALUES, max_size=3))
+        for record in records:
+            record[data.draw(st.text(max_size=3))] = shared
+    assert to_json(records) == json.dumps(records, ensure_ascii=False, indent=2) + "\n"

@@ -6,10 +6,16 @@ stale cache. Two things are kept:
 - ``<key>.valid``: a stamp saying the file passed the model and reference checks, so
   that later calls need not import pydantic and rdflib to check it again;
 - ``<key>.oxigraph/``: for a large file, an on-disk Oxigraph index, opened read-only
-  instead of parsing the Turtle again.
+  instead of parsing the Turtle again;
+- ``<key>.records-<code>.sqlite``: beside that index, the JSON record of each entity a
+  lookup has asked for, so that a repeated lookup reads records instead of evaluating
+  the queries that make them. ``<code>`` is a digest of the modules that build records,
+  so records made by another version of scograph are never read.
 
-Both are written to a temporary name and renamed into place, so two processes
-building at once never see half of one; the loser of the race discards its copy.
+The stamp and the index are written to a temporary name and renamed into place, so two
+processes building at once never see half of one; the loser of the race discards its
+copy. The records are written in SQLite transactions (write-ahead log), so readers and
+writers in several processes see whole records or none.
 """
 
 from __future__ import annotations
@@ -106,3 +112,74 @@ def build_prepared(key: str, data: bytes, progress=None):
     finally:
         shutil.rmtree(building, ignore_errors=True)
     return ox.Store.read_only(str(target))
+
+
+RECORD_CODE = ("graph.py", "terms.py", "store.py")
+"""The modules whose code decides what a record holds: their digest names the records file."""
+
+
+def records_code_digest() -> str:
+    here = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for name in RECORD_CODE:
+        digest.update((here / name).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+class RecordCache:
+    """Entity records (JSON text) by IRI for one content key, in a SQLite file; a cache, so
+    any failure to read or write it only means the records are made again."""
+
+    def __init__(self, path: Path):
+        import sqlite3
+
+        self.path = path
+        self._error = sqlite3.Error
+        self._db = sqlite3.connect(str(path), timeout=30, isolation_level=None, check_same_thread=False)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.execute("CREATE TABLE IF NOT EXISTS records (iri TEXT PRIMARY KEY, record TEXT NOT NULL) WITHOUT ROWID")
+
+    @classmethod
+    def open(cls, key: str) -> "RecordCache | None":
+        """The records file for ``key`` and this code, created if needed; None when caching is off or fails."""
+        import sqlite3
+
+        directory = cache_dir()
+        if directory is None:
+            return None
+        path = directory / f"{key}.records-{records_code_digest()}.sqlite"
+        try:
+            return cls(path)
+        except sqlite3.DatabaseError:  # not a database (damaged): start it again
+            try:
+                for damaged in (path, *path.parent.glob(path.name + "-*")):
+                    damaged.unlink(missing_ok=True)
+                return cls(path)
+            except (sqlite3.Error, OSError):
+                return None
+        except (sqlite3.Error, OSError):
+            return None
+
+    def get_many(self, iris: list[str]) -> dict[str, str]:
+        """{IRI: record JSON} of the IRIs that have a record here."""
+        import json
+
+        if not iris:
+            return {}
+        try:
+            rows = self._db.execute(
+                "SELECT iri, record FROM records WHERE iri IN (SELECT value FROM json_each(?))", (json.dumps(iris),))
+            return dict(rows.fetchall())
+        except self._error:
+            return {}
+
+    def put_many(self, records: dict[str, str]) -> None:
+        if not records:
+            return
+        try:
+            with self._db:
+                self._db.execute("BEGIN IMMEDIATE")
+                self._db.executemany("INSERT OR IGNORE INTO records (iri, record) VALUES (?, ?)", records.items())
+        except self._error:
+            pass  # read-only or full disk: the records are made again next time

@@ -180,24 +180,33 @@ def paths(country: CountryOption = None, domain: DomainOption = None,
           end: Annotated[Optional[str], typer.Option("--to", help="A response or an expectation id.")] = None,
           format: FormatOption = Format.table, data: DataOption = None, endpoint: EndpointOption = None) -> None:
     """Driver → expectation → response chains, filtered by country, domain and endpoints."""
-    records = _load(data, endpoint).paths(country=country, domain=domain, start=start, end=end)
+    claims = _load(data, endpoint)
+    if format is Format.table:  # ids only: the records of every entity on the chains are not needed
+        chains = claims.chains(country=country, domain=domain, start=start, end=end)
+        columns = [
+            Column("driver", lambda c: c["driver"], 40),
+            Column("expectation", lambda c: c["expectation"], 44),
+            Column("response", lambda c: c["response"], 44),
+            Column("country", lambda c: c["country"] or c["holder"], 12),
+            Column("basis", lambda c: f"{c['driver_basis']}/{c['response_basis']}", 17),
+        ]
+        _print(chains, columns, format)
+        return
+    records = claims.paths(country=country, domain=domain, start=start, end=end)
     if format is Format.json:
         _print(records, [], format)
         return
     columns = [
-        Column("driver", lambda r: r["driver"]["id"], 40),
-        Column("expectation", lambda r: r["expectation"]["id"], 44),
-        Column("response", lambda r: r["response"]["id"], 44),
-        Column("country", lambda r: r["expectation"]["country"] or r["expectation"]["holder"], 12),
-        Column("basis", lambda r: f"{r['driver_basis']}/{r['response_basis']}", 17),
+        Column("driver", lambda r: r["driver"]["id"]),
+        Column("expectation", lambda r: r["expectation"]["id"]),
+        Column("response", lambda r: r["response"]["id"]),
+        Column("country", lambda r: r["expectation"]["country"] or r["expectation"]["holder"]),
+        Column("basis", lambda r: f"{r['driver_basis']}/{r['response_basis']}"),
+        Column("driver_label", lambda r: r["driver"]["label"]),
+        Column("expectation_label", lambda r: r["expectation"]["label"]),
+        Column("response_label", lambda r: r["response"]["label"]),
+        Column("expectation_pages", lambda r: pages(r["expectation"])),
     ]
-    if format is Format.csv:
-        columns += [
-            Column("driver_label", lambda r: r["driver"]["label"]),
-            Column("expectation_label", lambda r: r["expectation"]["label"]),
-            Column("response_label", lambda r: r["response"]["label"]),
-            Column("expectation_pages", lambda r: pages(r["expectation"])),
-        ]
     _print(records, columns, format)
 
 

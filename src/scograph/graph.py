@@ -112,9 +112,11 @@ class _Facts:
 class ClaimsGraph:
     """A claims graph: SPARQL lookups over a store; objects, RDF and networkx on demand."""
 
-    def __init__(self, store: ClaimStore, path: Path | None = None, *, rdf=None, claims=None):
+    def __init__(self, store: ClaimStore, path: Path | None = None, *, rdf=None, claims=None, record_cache=None):
         self.store = store
         self.path = path
+        self.record_cache = record_cache
+        """A :class:`scograph.cache.RecordCache` for a prepared store, else None (records made on each lookup)."""
         self._rdf = rdf
         self._claims = claims
 
@@ -129,7 +131,7 @@ class ClaimsGraph:
 
         data, resolved = read_data(Path(path) if path is not None else None)
         key = cache.content_key(data)
-        store = None
+        store = record_cache = None
         if len(data) > cache.LARGE_FILE_BYTES:
             prepared = cache.open_prepared(key)
             if prepared is None:
@@ -138,6 +140,7 @@ class ClaimsGraph:
                 with status(f"indexing {resolved.name} ({len(data) / 1e6:.1f} MB) once, for later calls"):
                     prepared = cache.build_prepared(key, data)
             store = OxigraphStore(prepared) if prepared is not None else None
+            record_cache = cache.RecordCache.open(key) if prepared is not None else None
         if store is None:
             store = OxigraphStore.from_turtle(data, resolved)
         if not cache.is_validated(key):
@@ -145,7 +148,7 @@ class ClaimsGraph:
             if problem is not None:
                 raise DataFileError(f"{resolved}: {problem} (run: scograph validate {resolved})")
             cache.mark_validated(key)
-        return cls(store, resolved)
+        return cls(store, resolved, record_cache=record_cache)
 
     @classmethod
     def connect(cls, endpoint: str) -> "ClaimsGraph":
@@ -300,6 +303,23 @@ class ClaimsGraph:
             return self._records([entity_iri(i) for i in ids])
 
     def _records(self, iris: list[str]) -> list[dict]:
+        if self.record_cache is None:
+            return self._make_records(iris)
+        import json
+
+        # Records come from the prepared store's record cache; those not there yet are made
+        # (SPARQL) and kept, so that a repeated lookup reads them instead.
+        cached = self.record_cache.get_many(iris)
+        missing = list(dict.fromkeys(iri for iri in iris if iri not in cached))
+        if missing:
+            made = {iri: json.dumps(record, ensure_ascii=False)
+                    for iri, record in zip(missing, self._make_records(missing))}
+            self.record_cache.put_many(made)
+            cached.update(made)
+        decode = json.loads
+        return [decode(cached[iri]) for iri in iris]
+
+    def _make_records(self, iris: list[str]) -> list[dict]:
         facts = self._facts(iris)
         by_type: dict[str, list[str]] = defaultdict(list)
         for iri in iris:
@@ -419,18 +439,30 @@ class ClaimsGraph:
 
     # ------------------------------------------------------------------ lookups
 
-    def _expectation_ids(self, country: str | None, domain: str | None) -> list[str]:
-        bindings: dict[str, Any] = {}
-        patterns = []
-        if country:
-            bindings["country"] = IRI(entity_iri(self.country(country).id))
-            patterns.append("{ ?x sco:holder ?country } UNION { ?x sco:holder/sco:member ?country }")
+    def _holders(self, country: str) -> list[str]:
+        """The IRIs of a state and of the groups it is a member of: whose demands count as its own."""
+        state = entity_iri(self.country(country).id)
+        rows = self.store.select("SELECT ?group WHERE { ?group sco:member ?state }", {"state": IRI(state)})
+        return [state] + sorted({row["group"] for row in rows})
+
+    def _expectation_holders(self, country: str | None, domain: str | None) -> dict[str, str | None]:
+        """{expectation IRI: holder IRI} of a country's expectations (its own and its groups'), by IRI.
+
+        The holders are resolved first (one small query) and the expectations selected by
+        them: a join on a handful of IRIs, where a UNION with a property path would visit
+        every expectation of every holder.
+        """
+        bindings = {}
+        patterns = [values_clause("holder", self._holders(country)), "?x sco:holder ?holder ."] if country else []
         if domain:
             bindings["domain"] = IRI(SCO + parse_domain(domain))
             patterns.append("?x sco:domain ?domain .")
-        rows = self.store.select(
-            "SELECT DISTINCT ?x WHERE { %s ?x a sco:Expectation . } ORDER BY ?x" % " ".join(patterns), bindings)
-        return [entity_id(r["x"]) for r in rows]
+        patterns.append("?x a sco:Expectation ." if country else "?x a sco:Expectation . OPTIONAL { ?x sco:holder ?holder }")
+        rows = self.store.rows("SELECT ?x ?holder WHERE { %s }" % " ".join(patterns), bindings)
+        return dict(sorted(rows, key=lambda row: (row[0], row[1] or "")))
+
+    def _expectation_ids(self, country: str | None, domain: str | None) -> list[str]:
+        return [entity_id(iri) for iri in self._expectation_holders(country, domain)]
 
     def _ids_of(self, rdf_class: str, extra: str = "", bindings: dict | None = None) -> list[str]:
         rows = self.store.select(f"SELECT DISTINCT ?x WHERE {{ ?x a {rdf_class} . {extra} }} ORDER BY ?x", bindings)
@@ -462,35 +494,54 @@ class ClaimsGraph:
 
     def paths(self, country: str | None = None, domain: str | None = None,
               start: str | None = None, end: str | None = None) -> list[dict]:
-        """Driver → expectation → response chains, walked on a networkx graph of the chain links.
+        """Driver → expectation → response chains with the full record of each entity on them.
 
-        ``start`` is a driver (its narrower drivers' chains count too) or an expectation;
-        ``end`` is a response or an expectation.
+        The chains are those of :meth:`chains` (same filters, same order); each carries its
+        driver's, expectation's and response's records and the basis of its two links.
         """
         with _collector_paused():
-            return self._paths(country, domain, start, end)
+            found = self._chains(country, domain, start, end)
+            ids = sorted({chain[part] for chain in found for part in ("driver", "expectation", "response")})
+            records = dict(zip(ids, self._records([entity_iri(i) for i in ids])))
+        return [
+            {"driver": records[chain["driver"]], "expectation": records[chain["expectation"]],
+             "response": records[chain["response"]],
+             "driver_basis": chain["driver_basis"], "response_basis": chain["response_basis"]}
+            for chain in found
+        ]
 
-    def _paths(self, country, domain, start, end) -> list[dict]:
+    def chains(self, country: str | None = None, domain: str | None = None,
+               start: str | None = None, end: str | None = None) -> list[dict]:
+        """Driver → expectation → response chains as ids, walked on a networkx graph of the chain links.
+
+        ``start`` is a driver (its narrower drivers' chains count too) or an expectation;
+        ``end`` is a response or an expectation. Each chain: ``driver``, ``expectation``,
+        ``response`` (ids), the expectation's ``holder`` (id) and ``country`` (alpha-2, or
+        None for a group), and the ``driver_basis`` and ``response_basis`` of its links
+        (stated or inferred). Ordered by expectation, driver, response.
+        """
+        with _collector_paused():
+            return self._chains(country, domain, start, end)
+
+    def _chains(self, country, domain, start, end) -> list[dict]:
         import networkx as nx
 
         start = self.resolve(start)[0] if start is not None else None
         end = self.resolve(end)[0] if end is not None else None
-        allowed = self._expectation_ids(country, domain)
+        holders = self._expectation_holders(country, domain)
         chain = nx.MultiDiGraph()
-        if allowed:
-            values = values_clause("e", [entity_iri(i) for i in allowed])
-            for row in self.store.select(f"""
-                SELECT ?e ?d ?r ?driver_basis ?response_basis WHERE {{
-                  {values}
-                  ?e sco:shapedBy ?d . ?r sco:addresses ?e .
-                  OPTIONAL {{ ?l1 rdf:subject ?e ; rdf:predicate sco:shapedBy ; rdf:object ?d ; sco:basis ?driver_basis }}
-                  OPTIONAL {{ ?l2 rdf:subject ?r ; rdf:predicate sco:addresses ; rdf:object ?e ; sco:basis ?response_basis }}
-                }}"""):
-                e, d, r = (entity_id(row[k]) for k in ("e", "d", "r"))
-                chain.add_edge(e, d, key="shapedBy", basis=CONCEPT_NAMES.get(row["driver_basis"]))
-                chain.add_edge(r, e, key="addresses", basis=CONCEPT_NAMES.get(row["response_basis"]))
-            for row in self.store.select("SELECT ?d ?b WHERE { ?d a sco:Driver ; sco:refines ?b }"):
-                chain.add_edge(entity_id(row["d"]), entity_id(row["b"]), key="refines")
+        if holders:
+            # Links and their bases come in narrow queries joined here: a single query that
+            # joins each chain with its two reified links costs the engine several times more.
+            values = values_clause("e", list(holders))
+            bases = self._link_bases(values)
+            shaped_by, addresses = SCO + "shapedBy", SCO + "addresses"
+            for e, d in self.store.rows(f"SELECT ?e ?d WHERE {{ {values} ?e sco:shapedBy ?d }}"):
+                chain.add_edge(entity_id(e), entity_id(d), key="shapedBy", basis=bases.get((e, shaped_by, d)))
+            for e, r in self.store.rows(f"SELECT ?e ?r WHERE {{ {values} ?r sco:addresses ?e }}"):
+                chain.add_edge(entity_id(r), entity_id(e), key="addresses", basis=bases.get((r, addresses, e)))
+            for d, b in self.store.rows("SELECT ?d ?b WHERE { ?d a sco:Driver ; sco:refines ?b }"):
+                chain.add_edge(entity_id(d), entity_id(b), key="refines")
         broader = {d: b for d, b, key in chain.edges(keys=True) if key == "refines"}
 
         def lineage(driver: str) -> list[str]:
@@ -499,10 +550,14 @@ class ClaimsGraph:
                 seen.append(broader[seen[-1]])
             return seen
 
+        codes = self._codes(sorted({h for h in holders.values() if h}))
         found = []
-        for expectation in allowed:
+        for iri, holder in holders.items():
+            expectation = entity_id(iri)
             if expectation not in chain:
                 continue
+            holder_id = entity_id(holder) if holder else None
+            country_code = codes[holder]["alpha2"] if holder in codes else None
             for _, driver, link_key, link in chain.out_edges(expectation, keys=True, data=True):
                 if link_key != "shapedBy":
                     continue
@@ -511,15 +566,24 @@ class ClaimsGraph:
                 for response, _, answer_key, answer in chain.in_edges(expectation, keys=True, data=True):
                     if answer_key != "addresses" or (end is not None and end not in (response, expectation)):
                         continue
-                    found.append((driver, expectation, response, link["basis"], answer["basis"]))
-        found.sort(key=lambda c: (c[1], c[0], c[2]))
-        ids = sorted({i for c in found for i in c[:3]})
-        records = dict(zip(ids, self._records([entity_iri(i) for i in ids])))
-        return [
-            {"driver": records[d], "expectation": records[e], "response": records[r],
-             "driver_basis": db, "response_basis": rb}
-            for d, e, r, db, rb in found
-        ]
+                    found.append({
+                        "driver": driver, "expectation": expectation, "response": response,
+                        "holder": holder_id, "country": country_code,
+                        "driver_basis": link["basis"], "response_basis": answer["basis"],
+                    })
+        found.sort(key=lambda c: (c["expectation"], c["driver"], c["response"]))
+        return found
+
+    def _link_bases(self, values: str) -> dict[tuple[str, str, str], str | None]:
+        """{(subject, predicate, object) IRIs: basis name} of the reified links in and out of ``?e``."""
+        bases = {}
+        for e, p, o, basis in self.store.rows(
+                f"SELECT ?e ?p ?o ?b WHERE {{ {values} ?l rdf:subject ?e ; rdf:predicate ?p ; rdf:object ?o ; sco:basis ?b }}"):
+            bases[(e, p, o)] = CONCEPT_NAMES.get(basis)
+        for e, p, s, basis in self.store.rows(
+                f"SELECT ?e ?p ?s ?b WHERE {{ {values} ?l rdf:object ?e ; rdf:predicate ?p ; rdf:subject ?s ; sco:basis ?b }}"):
+            bases[(s, p, e)] = CONCEPT_NAMES.get(basis)
+        return bases
 
     def driver_lineage(self, driver_id: str) -> list[str]:
         """The driver, then every broader driver it refines."""

@@ -99,7 +99,32 @@ def to_csv(records: Sequence[dict], columns: Sequence[Column]) -> str:
 
 
 def to_json(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    """``json.dumps(data, ensure_ascii=False, indent=2)`` and a newline, byte for byte.
+
+    A list of records is written record by record, and a nested dict that appears in
+    several records (a path's driver, say) is encoded once: with an indent, ``json`` runs
+    its pure-Python encoder, the cost of a large answer.
+    """
+    if not isinstance(data, list) or not data or not all(
+            isinstance(item, dict) and all(isinstance(key, str) for key in item) for item in data):
+        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    encoded: dict[int, str] = {}
+
+    def nested(value: Any) -> str:
+        if isinstance(value, dict) and value:
+            text = encoded.get(id(value))
+            if text is None:
+                text = encoded[id(value)] = json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n    ")
+            return text
+        return json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n    ")
+
+    def item(record: dict) -> str:
+        if not record:
+            return "  {}"
+        fields = ",\n".join(f"    {json.dumps(k, ensure_ascii=False)}: {nested(v)}" for k, v in record.items())
+        return "  {\n" + fields + "\n  }"
+
+    return "[\n" + ",\n".join(item(record) for record in data) + "\n]\n"
 
 
 def render(records: Sequence[dict], columns: Sequence[Column], fmt: Format) -> str:
