@@ -7,6 +7,8 @@ import io
 import json
 import re
 import shlex
+import subprocess
+import sys
 from decimal import Decimal
 
 import pyoxigraph as ox
@@ -15,10 +17,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.util import from_n3
 
 from scograph import queries
 from scograph.cli import app
 from scograph.errors import DataFileError, UsageError
+from scograph.graph import ClaimsGraph
 from scograph.queries import ResultFormat, SparqlSyntaxError
 from scograph.terms import ENTITY, SCO, XSD
 
@@ -144,13 +149,6 @@ def test_a_bad_header_names_the_file_and_line(line, message):
 # ------------------------------------------------------------------------- standard SPARQL: two engines agree
 
 
-@pytest.fixture(scope="module")
-def oxigraph_store():
-    store = ox.Store()
-    store.load(path=str(DATA), format=ox.RdfFormat.TURTLE)
-    return store
-
-
 _NUMERIC = {XSD + t for t in ("integer", "decimal", "double", "float", "int", "long")}
 
 
@@ -183,34 +181,74 @@ def _from_oxigraph(term) -> tuple | None:
     return _normal("literal", term.value, term.language or "", term.datatype.value if term.datatype else "")
 
 
-def with_values(text: str, bindings: dict) -> str:
-    """The query with its parameters joined as a VALUES block opening the outermost group (terms as N-Triples)."""
-    if not bindings:
-        return text
-    body = "\n".join("" if line.lstrip().startswith("#") else line for line in text.splitlines())
-    where = re.search(r"\bWHERE\s*\{", body)
-    variables = " ".join(f"?{name}" for name in bindings)
-    terms = " ".join(term.n3() for term in bindings.values())
-    return f"{body[:where.end()]} VALUES ({variables}) {{ ({terms}) }}{body[where.end():]}"
+def _to_rdflib(term):
+    """A pyoxigraph term as rdflib's, to check results against rdflib without our own printers."""
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    plain = term.datatype.value == XSD + "string"
+    return Literal(term.value, datatype=None if plain else URIRef(term.datatype.value))
+
+
+def rdflib_graph(result: queries.Result) -> Graph:
+    """A CONSTRUCT or DESCRIBE result as an rdflib Graph."""
+    graph = Graph()
+    for triple in result.triples:
+        graph.add((_to_rdflib(triple.subject), _to_rdflib(triple.predicate), _to_rdflib(triple.object)))
+    return graph
+
+
+def rdflib_answer(graph, query, bindings):
+    """The query on rdflib, over the whole graph, its parameters given as ``initBindings``."""
+    prepared = prepareQuery(query.text, initNs=queries.PREFIXES)
+    return graph.rdf.query(prepared, initBindings={name: from_n3(term.n3()) for name, term in bindings.items()})
 
 
 @pytest.mark.parametrize("name,params", CASES, ids=[f"{n}:{','.join(p)}" for n, p in CASES])
-def test_rdflib_and_oxigraph_give_the_same_nonempty_answer(graph, oxigraph_store, name, params):
+def test_oxigraph_and_rdflib_give_the_same_nonempty_answer(graph, name, params):
+    # Ours: Oxigraph, parameters in a VALUES block; theirs: rdflib, parameters as initBindings.
     query = queries.named_query(name)
     bindings = queries.bind(query, params, graph)
-    ours = queries.evaluate(graph.rdf, query, bindings)
-    theirs = oxigraph_store.query(with_values(query.text, bindings))
-    if ours.type == "SELECT":
-        variables = [str(v) for v in ours.vars]
-        assert [v.value for v in theirs.variables] == variables
-        mine = sorted((tuple(_from_rdflib(row.get(v)) for v in variables)
-                       for row in ({str(k): t for k, t in b.items()} for b in ours.bindings)), key=repr)
-        other = sorted((tuple(_from_oxigraph(s[v]) for v in variables) for s in theirs), key=repr)
+    ours = queries.run(graph, query, params)
+    theirs = rdflib_answer(graph, query, bindings)
+    assert ours.form == theirs.type
+    if ours.form == "SELECT":
+        assert ours.variables == [str(v) for v in theirs.vars]
+        mine = sorted((tuple(map(_from_oxigraph, row)) for row in ours.rows), key=repr)
+        other = sorted((tuple(_from_rdflib(row.get(v)) for v in ours.variables)
+                        for row in ({str(k): t for k, t in b.items()} for b in theirs.bindings)), key=repr)
     else:
-        mine = sorted((tuple(map(_from_rdflib, triple)) for triple in ours.graph), key=repr)
-        other = sorted((tuple(map(_from_oxigraph, (t.subject, t.predicate, t.object))) for t in theirs), key=repr)
+        mine = sorted((tuple(map(_from_oxigraph, (t.subject, t.predicate, t.object))) for t in ours.triples), key=repr)
+        other = sorted((tuple(map(_from_rdflib, triple)) for triple in theirs.graph), key=repr)
     assert mine, f"{name} {params} has no answer"
     assert mine == other
+
+
+def test_the_prefixes_are_the_vocabularys():
+    from scograph.vocab import PREFIXES
+
+    assert queries.PREFIXES == {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
+
+
+def test_local_queries_run_on_the_store_never_on_rdflib(private_cache):
+    claims = ClaimsGraph.load(DATA)
+    for name, params in CASES:
+        queries.run(claims, queries.named_query(name), params)
+    assert claims._rdf is None  # the whole graph was never parsed into rdflib
+
+
+def test_a_select_imports_no_rdflib():
+    # The CLI starts lazily: a SELECT on the store needs neither rdflib's parser nor its printers.
+    script = ("import sys\nfrom scograph.console import main\n"
+              "sys.argv = ['scograph', 'sparql', 'chains', '-p', 'country=TJ', '-f', 'json', '--data', sys.argv[1]]\n"
+              "try:\n    main()\nexcept SystemExit as end:\n    assert not end.code, end.code\n"
+              "print('rdflib' in sys.modules, file=sys.stderr)\n")
+    done = subprocess.run([sys.executable, "-c", script, str(DATA)], capture_output=True, text=True, check=True)
+    assert json.loads(done.stdout)["results"]["bindings"]
+    assert done.stderr.strip().splitlines()[-1] == "False"
 
 
 # ------------------------------------------------------------------------- known answers, from the paper
@@ -386,7 +424,7 @@ def test_quotes_containing_counter_narcotics(graph):
 
 def test_describe_entity_is_the_anti_drug_centre_with_its_evidence(graph):
     result = run_query(graph, "describe-entity", entity="exp-tj-anti-drug-centre")
-    described = result.graph
+    described = rdflib_graph(result)
     entity = URIRef(ENTITY + "exp-tj-anti-drug-centre")
     sco = lambda local: URIRef(SCO + local)  # noqa: E731
     assert (entity, sco("holder"), URIRef(ENTITY + "tj")) in described
@@ -446,11 +484,14 @@ def test_a_bad_value_says_what_is_valid(graph, name, params, message):
 
 def test_parameters_are_bound_as_terms(graph):
     bindings = queries.bind(queries.named_query("demands-by-country"), {"country": "tjk", "domain": "安全"}, graph)
-    assert bindings == {"country": URIRef(ENTITY + "tj"), "domain": URIRef(SCO + "security"), "lang": Literal("en")}
+    assert bindings == {"country": queries.Term(ox.NamedNode(ENTITY + "tj")),
+                        "domain": queries.Term(ox.NamedNode(SCO + "security")), "lang": queries.Term(ox.Literal("en"))}
+    assert {name: term.n3() for name, term in bindings.items()} == {
+        "country": f"<{ENTITY}tj>", "domain": f"<{SCO}security>", "lang": '"en"'}
     bindings = queries.bind(queries.named_query("shared-demands"), {"min": "3"}, graph)
-    assert bindings["min"] == Literal(3) and bindings["min"].datatype == URIRef(XSD + "integer")
+    assert bindings["min"].n3() == f'"3"^^<{XSD}integer>' and from_n3(bindings["min"].n3()) == Literal(3)
     entity = queries.bind(queries.named_query("describe-entity"), {"entity": "scoid:EXP-TJ-ANTI-DRUG-CENTRE"}, graph)
-    assert entity == {"entity": URIRef(ENTITY + "exp-tj-anti-drug-centre")}
+    assert entity == {"entity": queries.Term(ox.NamedNode(ENTITY + "exp-tj-anti-drug-centre"))}
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -496,6 +537,45 @@ def test_an_unfinished_query_ends_too_soon():
         queries.prepare(queries.query_from_text("SELECT ?s WHERE { ?s ?p ?o "))
 
 
+def test_what_only_oxigraph_rejects_is_worded_from_its_error():
+    # rdflib takes both; SPARQL 1.1 (and Oxigraph, which runs them) does not.
+    with pytest.raises(SparqlSyntaxError) as error:
+        queries.prepare(queries.query_from_text("SELECT ?x (1 AS ?x)\nWHERE { ?x ?p ?o }", name="--query"))
+    assert str(error.value) == ("--query: SPARQL syntax error at line 2, column 19: "
+                                "the SELECT overrides an existing variable using an expression")
+    with pytest.raises(SparqlSyntaxError, match=r"^q: SPARQL syntax error at line 1, column \d+: "):
+        queries.prepare(queries.query_from_text("SELECT * WHERE { ?s ?p ?o BIND(1 AS ?o) }", name="q"))
+
+
+@pytest.mark.parametrize("text,form", [
+    ("SELECT * WHERE { ?s ?p ?o }", "SELECT"),
+    ("# a comment: CONSTRUCT\nPREFIX ex: <http://example.org/#>\nBASE <http://example.org/>\nask { ?s ex:p ?o }", "ASK"),
+    ("PREFIX : <http://example.org/>\nconstruct WHERE { ?s :p ?o }", "CONSTRUCT"),
+    ("DESCRIBE scoid:tj", "DESCRIBE"),
+])
+def test_the_query_form(text, form):
+    assert queries.query_form(queries.query_from_text(text)) == form
+
+
+def test_a_query_whose_prefix_shadows_a_default_one_uses_its_own(graph):
+    query = queries.query_from_text("PREFIX sco: <http://example.org/other#>\nASK { ?s sco:holder ?o }")
+    assert queries.evaluate(graph.store, query).answer is False
+    assert queries.evaluate(graph.store, queries.query_from_text("ASK { ?s sco:holder ?o }")).answer is True
+
+
+def test_parameters_need_a_where_group_to_be_bound_in(graph):
+    query = queries.query_from_text("# param country: country = TJ\nASK { ?demand sco:holder ?country }", name="holds.rq")
+    with pytest.raises(UsageError, match=r"^holds.rq: a query with parameters needs an explicit 'WHERE \{' group"):
+        queries.run(graph, query)
+
+
+def test_an_evaluation_error_is_a_usage_error(graph):
+    query = queries.query_from_text("SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }", name="--query")
+    with pytest.raises(UsageError, match=r"^--query: SPARQL evaluation failed: ") as error:
+        queries.run(graph, query)
+    assert "\n" not in str(error.value)
+
+
 def test_an_unknown_query_lists_the_named_ones():
     with pytest.raises(UsageError) as error:
         queries.named_query("chain")
@@ -525,7 +605,7 @@ def test_json_is_sparql_results_json(graph):
 
 def test_ask_prints_a_boolean(graph):
     ask = queries.query_from_text("ASK { ?e sco:holder scoid:tj }")
-    result = queries.evaluate(graph.rdf, ask)
+    result = queries.evaluate(graph.store, ask)
     assert queries.serialize(result) == "true\n"
     assert json.loads(queries.serialize(result, ResultFormat.json)) == {"head": {}, "boolean": True}
 
@@ -547,14 +627,36 @@ def test_csv_and_tsv_follow_the_sparql_results_formats(graph):
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")  # rdflib's own JSON-LD parser
 def test_graph_formats_parse_back_to_the_same_graph(graph):
     result = run_query(graph, "describe-entity", entity="exp-tj-anti-drug-centre")
-    expected = Graph()
-    for triple in result.graph:
-        expected.add(triple)
+    expected = rdflib_graph(result)
     for fmt, parser in ((ResultFormat.turtle, "turtle"), (ResultFormat.nt, "nt"), (ResultFormat.jsonld, "json-ld")):
         parsed = Graph().parse(data=queries.serialize(result, fmt), format=parser)
         assert isomorphic(parsed, expected), fmt
     with pytest.raises(UsageError, match="a CONSTRUCT query prints as turtle, nt or jsonld, not table"):
         queries.serialize(result, ResultFormat.table)
+
+
+def test_results_read_like_rdflibs(graph):
+    result = run_query(graph, "figures", subject="KG")
+    rows = list(result)
+    assert len(rows) == len(result) == len(result.rows) > 0 and bool(result)
+    first = rows[0]
+    assert first.indicator == first["indicator"] == first[0] and isinstance(first.indicator, ox.NamedNode)
+    assert tuple(first) == result.rows[0] and set(first.asdict()) <= set(result.variables)
+    with pytest.raises(AttributeError):
+        first.nothing  # noqa: B018
+    ask = queries.evaluate(graph.store, queries.query_from_text("ASK { scoid:tj ?p ?o }"))
+    assert list(ask) == [True] and bool(ask)
+
+
+def test_evaluate_takes_a_claims_graph_an_rdflib_graph_and_rdflib_terms(graph):
+    query = queries.query_from_text("SELECT ?demand WHERE { ?demand sco:holder ?holder } ORDER BY ?demand")
+    bindings = {"holder": URIRef(ENTITY + "tj")}
+    expected = queries.evaluate(graph.store, query, {"holder": queries.Term(ox.NamedNode(ENTITY + "tj"))})
+    assert expected.rows and queries.evaluate(graph, query, bindings).rows == expected.rows
+    small = Graph().parse(data=f"<{ENTITY}d> <{SCO}holder> <{ENTITY}tj> .", format="nt")
+    assert [row.demand.value for row in queries.evaluate(small, query, bindings)] == [ENTITY + "d"]
+    with pytest.raises(TypeError, match="evaluate\\(\\) runs on"):
+        queries.evaluate(object(), query)
 
 
 def test_the_table_shows_ids_and_prefixed_terms(graph):
@@ -636,6 +738,18 @@ def test_cli_errors_are_one_line_with_the_documented_code(runner, args, code, me
     exit_code, out, err = invoke(runner, *args)
     assert (exit_code, out) == (code, "")
     assert err.startswith(message) and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_cli_syntax_error_is_caught_before_loading_data(runner, tmp_path):
+    code, out, err = invoke(runner, "--query", "SELECT ?s WHERE { ?s ?p }", "--data", str(tmp_path / "absent.ttl"))
+    assert (code, out) == (2, "") and err.startswith("Error: --query: SPARQL syntax error at line 1, column 19: near")
+
+
+def test_cli_describe_and_construct_on_the_store(runner):
+    code, out, err = invoke(runner, "--query", "DESCRIBE scoid:tj", "-f", "nt")
+    assert (code, err) == (0, "")
+    assert f'<{ENTITY}tj> <{SCO}alpha2> "TJ" .' in out.splitlines()
+    assert out.splitlines() == sorted(set(out.splitlines()))
 
 
 def test_cli_syntax_error_in_a_file_names_the_file(runner, tmp_path):

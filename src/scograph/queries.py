@@ -14,10 +14,11 @@ A parameter line is ``# param NAME: KIND [= DEFAULT | (optional)] [-- descriptio
 comment lines after it that are indented further continue its description. A parameter
 with neither a default nor ``(optional)`` is required. ``NAME`` is the query's variable
 ``?NAME``: its value is converted by ``KIND`` into an RDF term (never pasted into the
-text) and bound with rdflib's ``initBindings``; an optional parameter that is not given
-stays unbound, so a pattern such as ``?demand sco:domain ?domain`` then matches every
-domain. A query uses a parameter variable in triple patterns, or in ``FILTER``s of its
-outermost group, never inside ``OPTIONAL``, ``MINUS``, sub-queries or ``FILTER``s of
+text as it was given) and bound with a ``VALUES`` block opening the query's ``WHERE``
+group, on the local store and on a remote endpoint alike; an optional parameter that is
+not given stays unbound, so a pattern such as ``?demand sco:domain ?domain`` then matches
+every domain. A query uses a parameter variable in triple patterns, or in ``FILTER``s of
+its outermost group, never inside ``OPTIONAL``, ``MINUS``, sub-queries or ``FILTER``s of
 nested groups: there, fixing a variable's value in advance and joining it with the
 answer afterwards (``VALUES``) would differ, and the named queries must mean the same on
 every SPARQL 1.1 engine.
@@ -28,6 +29,10 @@ state's entity IRI), ``entity`` and the entity types (``actor``, ``driver``,
 ``domain``, ``level``, ``model``, ``basis``, ``relation`` (bound as the vocabulary's
 concept or property IRI), ``language`` (a language tag for ``LANGMATCHES``), ``string``
 and ``integer`` (literals).
+
+Local queries run on the claims' Oxigraph store (``claims.store``); results are
+pyoxigraph terms. rdflib is imported only to write Turtle or JSON-LD, to word a syntax
+error, and for a remote endpoint.
 """
 
 from __future__ import annotations
@@ -47,18 +52,46 @@ from typing import TYPE_CHECKING, Any
 from . import terms
 from .errors import DataFileError, SparqlSyntaxError, UsageError, suggest
 
-if TYPE_CHECKING:  # rdflib is imported on first use: every CLI command imports this module
-    from rdflib import Graph, Literal, URIRef
-    from rdflib.query import Result
-
+if TYPE_CHECKING:  # pyoxigraph and rdflib are imported on first use: every CLI command imports this module
     from .graph import ClaimsGraph
 
 _CHECKOUT = Path(__file__).resolve().parents[2]
 NAME_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
+# The prefixes every query may use undeclared, in vocab.PREFIXES's order (which needs rdflib).
+PREFIXES = {
+    "sco": terms.SCO, "scoid": terms.ENTITY, "rdf": terms.RDF, "rdfs": terms.RDFS, "xsd": terms.XSD,
+    "skos": terms.SKOS, "dcterms": terms.DCTERMS, "bibo": terms.BIBO, "prov": terms.PROV,
+    "owl": "http://www.w3.org/2002/07/owl#", "sh": "http://www.w3.org/ns/shacl#",
+}
 
 
 # --------------------------------------------------------------------- parameter kinds
+
+
+class Term:
+    """A parameter's value as an RDF term: ``term`` is the pyoxigraph term.
+
+    ``n3()`` writes it in SPARQL (N-Triples) syntax, as rdflib's terms do, so that
+    :func:`scograph.store.bind` and the server's pre-filled queries take it as it is.
+    """
+
+    __slots__ = ("term",)
+
+    def __init__(self, term):
+        self.term = term
+
+    def n3(self) -> str:
+        return str(self.term)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Term) and self.term == other.term
+
+    def __hash__(self) -> int:
+        return hash(self.term)
+
+    def __repr__(self) -> str:
+        return f"Term({self.term})"
 
 
 def _entity_id(text: str) -> str:
@@ -75,19 +108,19 @@ def _article(word: str) -> str:
     return f"{'an' if word[0] in 'aeiou' else 'a'} {word}"
 
 
-def _iri(text: str) -> "URIRef":
-    from rdflib import URIRef
+def _iri(text: str) -> Term:
+    from pyoxigraph import NamedNode
 
-    return URIRef(text)
-
-
-def _literal(value: Any, datatype: str | None = None) -> "Literal":
-    from rdflib import Literal, URIRef
-
-    return Literal(value, datatype=URIRef(datatype) if datatype else None)
+    return Term(NamedNode(text))
 
 
-def _entity(claims: "ClaimsGraph", text: str, wanted: str | None = None) -> "URIRef":
+def _literal(value: Any, datatype: str | None = None) -> Term:
+    from pyoxigraph import Literal, NamedNode
+
+    return Term(Literal(str(value), datatype=NamedNode(datatype)) if datatype else Literal(str(value)))
+
+
+def _entity(claims: "ClaimsGraph", text: str, wanted: str | None = None) -> Term:
     """An entity id (any case, or as ``scoid:ID`` or its IRI) as its IRI; ``wanted`` is its record type."""
     entity_id, kind = claims.resolve(_entity_id(text))
     if wanted is not None and kind != wanted and not (wanted == "source" and kind == "paper"):
@@ -95,34 +128,34 @@ def _entity(claims: "ClaimsGraph", text: str, wanted: str | None = None) -> "URI
     return _iri(terms.entity_iri(entity_id))
 
 
-def _actor(claims: "ClaimsGraph", text: str) -> "URIRef":
+def _actor(claims: "ClaimsGraph", text: str) -> Term:
     try:  # a state by any spelling --country takes: TJ, tjk, Tajikistan, 塔吉克斯坦
         return _country(claims, text)
     except UsageError:
         return _entity(claims, text, "actor")
 
 
-def _country(claims: "ClaimsGraph", text: str) -> "URIRef":
+def _country(claims: "ClaimsGraph", text: str) -> Term:
     return _iri(terms.entity_iri(claims.country(text).id))
 
 
-def _domain(claims: "ClaimsGraph", text: str) -> "URIRef":
+def _domain(claims: "ClaimsGraph", text: str) -> Term:
     from .graph import parse_domain
 
     return _iri(terms.SCO + parse_domain(text))
 
 
-def _level(claims: "ClaimsGraph", text: str) -> "URIRef":
+def _level(claims: "ClaimsGraph", text: str) -> Term:
     from .graph import parse_level
 
     return _iri(terms.SCO + terms.LEVELS[parse_level(text)])
 
 
-def _choice(table: Mapping[str, str], what: str) -> Callable[["ClaimsGraph", str], "URIRef"]:
+def _choice(table: Mapping[str, str], what: str) -> Callable[["ClaimsGraph", str], Term]:
     """A name from ``table`` (any case) as the IRI it maps to."""
     folded = {key.casefold(): value for key, value in table.items()}
 
-    def convert(claims: "ClaimsGraph", text: str) -> "URIRef":
+    def convert(claims: "ClaimsGraph", text: str) -> Term:
         found = folded.get(text.strip().casefold())
         if found is None:
             raise UsageError(f"unknown {what} {text!r}; valid: {', '.join(table)}")
@@ -134,25 +167,25 @@ def _choice(table: Mapping[str, str], what: str) -> Callable[["ClaimsGraph", str
 _LANGUAGE_TAG = re.compile(r"^(?:\*|[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*)$")
 
 
-def _language(claims: "ClaimsGraph", text: str) -> "Literal":
+def _language(claims: "ClaimsGraph", text: str) -> Term:
     text = text.strip()
     if not _LANGUAGE_TAG.match(text):
         raise UsageError(f"not a language tag: {text!r}; give e.g. en or zh (or * for every language)")
     return _literal(text.lower())
 
 
-def _string(claims: "ClaimsGraph", text: str) -> "Literal":
+def _string(claims: "ClaimsGraph", text: str) -> Term:
     return _literal(text)
 
 
-def _integer(claims: "ClaimsGraph", text: str) -> "Literal":
+def _integer(claims: "ClaimsGraph", text: str) -> Term:
     try:
         return _literal(int(text.strip()), terms.XSD + "integer")
     except ValueError:
         raise UsageError(f"not an integer: {text!r}") from None
 
 
-def _entity_kind(kind: str) -> Callable[["ClaimsGraph", str], "URIRef"]:
+def _entity_kind(kind: str) -> Callable[["ClaimsGraph", str], Term]:
     return lambda claims, text: _entity(claims, text, kind)
 
 
@@ -352,6 +385,18 @@ def _offending(text: str, error) -> str:
     return repr(rest if len(rest) <= 40 else rest[:39] + "…")
 
 
+def _near(text: str, line: int, column: int) -> str:
+    """The text at line and column (counted from 1), as far as the end of its line."""
+    lines = text.split("\n")
+    offset = sum(len(part) + 1 for part in lines[:line - 1]) + column - 1
+    if not text[offset:].strip():
+        return "the end of the query"
+    rest = lines[line - 1][column - 1:].strip() if line <= len(lines) else ""
+    if not rest:
+        return "the end of line " + str(line)
+    return repr(rest if len(rest) <= 40 else rest[:39] + "…")
+
+
 def _locate(text: str, needle: str) -> tuple[int, int] | None:
     for number, line in enumerate(text.splitlines(), start=1):
         if line.strip().startswith("#"):
@@ -362,21 +407,49 @@ def _locate(text: str, needle: str) -> tuple[int, int] | None:
     return None
 
 
+@functools.lru_cache(maxsize=1)
+def _empty_store():
+    from pyoxigraph import Store
+
+    return Store()
+
+
+# What may come before the query form: blanks, comments, BASE and PREFIX declarations.
+_PROLOGUE = re.compile(r"(?:\s+|#[^\n]*|BASE\s*<[^>]*>|PREFIX\s*[^\s:]*:\s*<[^>]*>)*", re.IGNORECASE)
+_FORM = re.compile(r"SELECT|ASK|CONSTRUCT|DESCRIBE", re.IGNORECASE)
+
+
 @functools.lru_cache(maxsize=128)
+def _parse(text: str) -> str:
+    """The form of a query Oxigraph parses; a SyntaxError if it does not.
+
+    Parsed on an empty store: SELECT, CONSTRUCT and DESCRIBE are evaluated only when read.
+    """
+    try:
+        answer = _empty_store().query(text, prefixes=PREFIXES)
+    except SyntaxError:
+        raise
+    except Exception:  # parsed, and failed on the empty store (an ASK with a SERVICE): the form is all we need
+        answer = None
+    form = _FORM.match(text, _PROLOGUE.match(text).end())
+    if form is not None:
+        return form.group(0).upper()
+    return {"QuerySolutions": "SELECT", "QueryBoolean": "ASK"}.get(type(answer).__name__, "CONSTRUCT")
+
+
+@functools.lru_cache(maxsize=16)
 def _prepare_text(text: str):
     from rdflib.plugins.sparql import prepareQuery
 
-    from .vocab import PREFIXES
-
-    return prepareQuery(text, initNs=dict(PREFIXES))
+    return prepareQuery(text, initNs=PREFIXES)
 
 
-def prepare(query: NamedQuery):
-    """The parsed and translated query (cached by text); a syntax error names its place."""
+def _explain_with_rdflib(query: NamedQuery) -> None:
+    """If rdflib rejects the query too, raise its wording: the place and text where parsing stopped."""
     from pyparsing import ParseBaseException
 
     try:
-        return _prepare_text(query.text)
+        _prepare_text(query.text)
     except ParseBaseException as error:
         line, column = error.lineno, error.col
         raise SparqlSyntaxError(
@@ -397,11 +470,35 @@ def prepare(query: NamedQuery):
         raise SparqlSyntaxError(f"{query.where}: SPARQL error: {message}") from None
 
 
+def _oxigraph_syntax_error(query: NamedQuery, error: SyntaxError) -> SparqlSyntaxError:
+    """Oxigraph's syntax error ("error at 1:39: expected one of The SELECT …, [_]") as one line."""
+    message = str(error)
+    place = re.match(r"error at (\d+):(\d+): (?:expected (?:one of )?)?(.*)", message, re.S)
+    if place is None:
+        return SparqlSyntaxError(f"{query.where}: SPARQL syntax error: {_first_line(error)}")
+    line, column = int(place.group(1)), int(place.group(2))
+    # Among the tokens Oxigraph expected, a sentence is the reason ("The SELECT contains a variable that is unbound").
+    reason = re.search(r"(?:^|, )([A-Z][a-z]+(?: [^\s,]+)+)", place.group(3))
+    why = reason.group(1)[0].lower() + reason.group(1)[1:] if reason else f"near {_near(query.text, line, column)}"
+    return SparqlSyntaxError(f"{query.where}: SPARQL syntax error at line {line}, column {column}: {why}", line, column)
+
+
+def prepare(query: NamedQuery) -> str:
+    """Parse the query (cached by text) and answer its form; a syntax error names its place.
+
+    Oxigraph, which runs the query, decides whether it parses; rdflib, imported only then,
+    words the error when it rejects the query too.
+    """
+    try:
+        return _parse(query.text)
+    except SyntaxError as error:
+        _explain_with_rdflib(query)
+        raise _oxigraph_syntax_error(query, error) from None
+
+
 def query_form(query: NamedQuery) -> str:
     """SELECT, ASK, CONSTRUCT or DESCRIBE."""
-    algebra = prepare(query).algebra.name
-    return {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRUCT",
-            "DescribeQuery": "DESCRIBE"}[algebra]
+    return prepare(query)
 
 
 def parse_assignments(items: Iterable[str]) -> dict[str, str]:
@@ -425,7 +522,7 @@ def _describe_parameters(query: NamedQuery) -> str:
     )
 
 
-def bind(query: NamedQuery, values: Mapping[str, str], claims: "ClaimsGraph") -> dict[str, Any]:
+def bind(query: NamedQuery, values: Mapping[str, str], claims: "ClaimsGraph") -> dict[str, Term]:
     """The query's parameters as RDF terms: the given values, else the defaults.
 
     An unknown or missing parameter is a UsageError that names the valid ones; a value
@@ -442,7 +539,7 @@ def bind(query: NamedQuery, values: Mapping[str, str], claims: "ClaimsGraph") ->
             f"query {query.name} needs {', '.join(f'--param {n}=VALUE' for n in missing)}; "
             f"its parameters: {_describe_parameters(query)}"
         )
-    bindings: dict[str, Any] = {}
+    bindings: dict[str, Term] = {}
     for parameter in query.parameters:
         text = values.get(parameter.name, parameter.default)
         if text is None:
@@ -455,20 +552,61 @@ def bind(query: NamedQuery, values: Mapping[str, str], claims: "ClaimsGraph") ->
     return bindings
 
 
-def evaluate(graph: "Graph", query: NamedQuery, bindings: Mapping[str, Any] | None = None) -> "Result":
-    """Run a query on an rdflib graph with its parameters bound as RDF terms (``initBindings``)."""
-    prepared = prepare(query)
+def _bound_text(query: NamedQuery, bindings: Mapping[str, Any] | None) -> str:
+    """The query's text with its bindings as a VALUES block opening its WHERE group (FILTERs there see them)."""
+    from .store import bind as bind_values
+
     try:
-        result = graph.query(prepared, initBindings=dict(bindings or {}))
-        if result.type == "SELECT":
-            result.bindings  # noqa: B018 - evaluate now, so that errors surface here
-    except Exception as error:  # an evaluation error of the user's query (a bad regex, a failed SERVICE …)
-        raise UsageError(f"{query.where}: SPARQL evaluation failed: {error}") from None
-    return result
+        return bind_values(query.text, dict(bindings or {}))
+    except UsageError as error:
+        raise UsageError(f"{query.where}: {error}") from None
+
+
+def _first_line(error: Exception) -> str:
+    lines = str(error).strip().splitlines()
+    return lines[0][:300] if lines else type(error).__name__
+
+
+def _oxigraph(source):
+    """The pyoxigraph Store to query: that of a ClaimsGraph or an OxigraphStore, or a copy of an rdflib Graph."""
+    import pyoxigraph as ox
+
+    for _ in range(3):  # ClaimsGraph -> OxigraphStore -> pyoxigraph.Store
+        if isinstance(source, ox.Store):
+            return source
+        if hasattr(source, "serialize") and hasattr(source, "triples"):  # an rdflib Graph
+            store = ox.Store()
+            store.bulk_load(source.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
+            return store
+        source = getattr(source, "store", None)
+    raise TypeError("evaluate() runs on a ClaimsGraph, its store, a pyoxigraph.Store or an rdflib Graph")
+
+
+def evaluate(store, query: NamedQuery, bindings: Mapping[str, Any] | None = None) -> "Result":
+    """Run a query on an Oxigraph store with its parameters bound as RDF terms.
+
+    ``store`` is a :class:`~scograph.graph.ClaimsGraph`, its store (``claims.store``), a
+    ``pyoxigraph.Store``, or an rdflib Graph (copied into an Oxigraph store first); a
+    binding is a :class:`Term`, or any term with ``n3()`` (rdflib's). The answer is read
+    whole, so that evaluation errors surface here.
+    """
+    form = prepare(query)
+    text = _bound_text(query, bindings)
+    store = _oxigraph(store)
+    try:
+        answer = store.query(text, prefixes=PREFIXES)
+        if form == "ASK":
+            return Result(form, answer=bool(answer))
+        if form in ("CONSTRUCT", "DESCRIBE"):
+            return Result(form, triples=list(answer))
+        columns = range(len(answer.variables))
+        return Result(form, [v.value for v in answer.variables], [tuple([s[i] for i in columns]) for s in answer])
+    except Exception as error:  # an evaluation error of the user's query (a failed SERVICE, a store error …)
+        raise UsageError(f"{query.where}: SPARQL evaluation failed: {_first_line(error)}") from None
 
 
 def run(claims: "ClaimsGraph", query: NamedQuery, values: Mapping[str, str] | None = None) -> "Result":
-    """Bind ``values`` (text, as on the command line) and run the query on the claims' RDF.
+    """Bind ``values`` (text, as on the command line) and run the query on the claims' store.
 
     On a graph connected to a remote endpoint the query runs there, with the bindings as a
     VALUES block opening its WHERE group; syntax errors are still caught here first.
@@ -476,27 +614,133 @@ def run(claims: "ClaimsGraph", query: NamedQuery, values: Mapping[str, str] | No
     bindings = bind(query, values or {}, claims)
     endpoint = getattr(claims.store, "url", None)
     if endpoint is None:
-        return evaluate(claims.rdf, query, bindings)
+        return evaluate(claims.store, query, bindings)
     from rdflib import Graph
     from rdflib.plugins.stores.sparqlstore import SPARQLStore
 
     from .errors import EndpointError
 
-    from .store import bind as bind_values
-
-    prepare(query)
+    form = prepare(query)
+    text = _bound_text(query, bindings)
     remote = Graph(store=SPARQLStore(endpoint, returnFormat="json", method="POST"))
     try:
-        # Bound where the WHERE group opens, so that FILTERs see them (a trailing VALUES would not).
-        result = remote.query(bind_values(query.text, dict(bindings)))
+        result = remote.query(text)
         if result.type == "SELECT":
             result.bindings  # noqa: B018 - fetch now, so that errors surface here
     except Exception as error:  # HTTP errors, refused connections, unparsable answers
         raise EndpointError(f"{endpoint}: the query failed: {str(error).strip().splitlines()[0][:200]}") from None
-    return result
+    try:
+        return _from_rdflib_result(form, result)
+    except ValueError as error:  # an IRI or language tag pyoxigraph cannot hold
+        raise EndpointError(f"{endpoint}: the answer holds a term that is not valid RDF: {_first_line(error)}") from None
 
 
 # --------------------------------------------------------------------- results
+
+
+class Result:
+    """A query's answer, in pyoxigraph terms.
+
+    ``form`` is SELECT, ASK, CONSTRUCT or DESCRIBE. A SELECT has ``variables`` and ``rows``
+    (tuples in the order of the variables, ``None`` where unbound); an ASK its ``answer``;
+    a CONSTRUCT or DESCRIBE its ``triples``.
+    """
+
+    __slots__ = ("form", "variables", "rows", "answer", "triples")
+
+    def __init__(self, form: str, variables: Sequence[str] = (), rows: Sequence[tuple] = (),
+                 answer: bool | None = None, triples: Sequence = ()):
+        self.form = form
+        self.variables = list(variables)
+        self.rows = list(rows)
+        self.answer = answer
+        self.triples = list(triples)
+
+    def __iter__(self):
+        """Rows (by position or by name: ``row.demand``), the ASK answer, or triples, as rdflib's results iterate."""
+        if self.form == "SELECT":
+            names = {name: index for index, name in enumerate(self.variables)}
+            return (Row(names, row) for row in self.rows)
+        return iter([self.answer] if self.form == "ASK" else self.triples)
+
+    def __len__(self) -> int:
+        return 1 if self.form == "ASK" else len(self.rows) if self.form == "SELECT" else len(self.triples)
+
+    def __bool__(self) -> bool:
+        return bool(self.answer) if self.form == "ASK" else len(self) > 0
+
+    def __repr__(self) -> str:
+        size = self.answer if self.form == "ASK" else f"{len(self)} {'rows' if self.form == 'SELECT' else 'triples'}"
+        return f"<Result {self.form}: {size}>"
+
+
+class Row:
+    """A SELECT solution: its terms in the order of the variables, also by name (``row.demand``, ``row["demand"]``)."""
+
+    __slots__ = ("_names", "_terms")
+
+    def __init__(self, names: Mapping[str, int], terms_: tuple):
+        self._names = names
+        self._terms = terms_
+
+    def __getitem__(self, key: int | str):
+        return self._terms[self._names[key] if isinstance(key, str) else key]
+
+    def __getattr__(self, name: str):
+        try:
+            return self._terms[self._names[name]]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def __iter__(self):
+        return iter(self._terms)
+
+    def __len__(self) -> int:
+        return len(self._terms)
+
+    def asdict(self) -> dict[str, Any]:
+        """{variable: term}, unbound variables left out."""
+        return {name: self._terms[i] for name, i in self._names.items() if self._terms[i] is not None}
+
+    def __repr__(self) -> str:
+        return f"Row({', '.join(f'{name}={self._terms[i]}' for name, i in self._names.items())})"
+
+
+def _from_rdflib_result(form: str, result) -> Result:
+    """A remote endpoint's answer (an rdflib Result) in pyoxigraph terms, so that one printer serves both."""
+    from pyoxigraph import BlankNode, Literal, NamedNode, Triple
+    from rdflib import BNode, URIRef
+
+    blanks: dict[str, Any] = {}
+
+    def term(value):
+        if value is None:
+            return None
+        if isinstance(value, URIRef):
+            return NamedNode(str(value))
+        if isinstance(value, BNode):
+            if str(value) not in blanks:
+                try:
+                    blanks[str(value)] = BlankNode(str(value))
+                except ValueError:  # a label pyoxigraph does not take: a fresh node, the same for each use
+                    blanks[str(value)] = BlankNode()
+            return blanks[str(value)]
+        if value.language:
+            return Literal(str(value), language=value.language)
+        if value.datatype is not None:
+            return Literal(str(value), datatype=NamedNode(str(value.datatype)))
+        return Literal(str(value))
+
+    if form == "ASK":
+        return Result(form, answer=bool(result.askAnswer))
+    if form in ("CONSTRUCT", "DESCRIBE"):
+        return Result(form, triples=[Triple(term(s), term(p), term(o)) for s, p, o in result.graph or []])
+    names = [str(v) for v in result.vars or []]
+    rows = []
+    for row in result.bindings:
+        found = {str(k): v for k, v in row.items()}
+        rows.append(tuple(term(found.get(n)) for n in names))
+    return Result(form, names, rows)
 
 
 class ResultFormat(str, Enum):
@@ -524,56 +768,73 @@ def check_format(form: str, fmt: ResultFormat | None) -> ResultFormat:
     return fmt
 
 
-@functools.lru_cache(maxsize=1)
-def _display_prefixes() -> list[tuple[str, str]]:
-    from .vocab import PREFIXES
+_DISPLAY_PREFIXES = [(prefix, namespace) for prefix, namespace in PREFIXES.items() if prefix != "scoid"]
+_XSD_STRING = terms.XSD + "string"
 
-    return [(prefix, str(namespace)) for prefix, namespace in PREFIXES.items() if prefix != "scoid"]
+
+def _kind(term) -> str:
+    """``uri``, ``bnode`` or ``literal`` (a quoted triple counts as a literal: it is shown as written)."""
+    from pyoxigraph import BlankNode, NamedNode
+
+    if isinstance(term, NamedNode):
+        return "uri"
+    if isinstance(term, BlankNode):
+        return "bnode"
+    return "literal"
+
+
+def _lexical(term) -> str:
+    value = getattr(term, "value", None)
+    return value if isinstance(value, str) else str(term)
 
 
 def display(term) -> str:
     """A term as a person reads it in a table: entity ids bare, vocabulary terms prefixed."""
-    from rdflib import BNode, URIRef
-
     if term is None:
         return ""
-    if isinstance(term, URIRef):
-        text = str(term)
+    kind = _kind(term)
+    if kind == "uri":
+        text = term.value
         if text.startswith(terms.ENTITY):
             return text[len(terms.ENTITY):]
-        for prefix, namespace in _display_prefixes():
+        for prefix, namespace in _DISPLAY_PREFIXES:
             local = text[len(namespace):]
             if text.startswith(namespace) and re.fullmatch(r"[A-Za-z_][\w.-]*", local or "-"):
                 return f"{prefix}:{local}"
         return f"<{text}>"
-    if isinstance(term, BNode):
-        return f"_:{term}"
-    return str(term)
+    if kind == "bnode":
+        return f"_:{term.value}"
+    return _lexical(term)
+
+
+def _lang(term) -> str | None:
+    return getattr(term, "language", None)
+
+
+def _datatype(term) -> str:
+    datatype = getattr(term, "datatype", None)
+    return datatype.value if datatype is not None else _XSD_STRING
 
 
 def _is_plain(term) -> bool:
-    """A literal without a language tag whose datatype is xsd:string (or none)."""
-    return term.datatype is None or str(term.datatype) == terms.XSD + "string"
+    """A literal without a language tag whose datatype is xsd:string."""
+    return not _lang(term) and _datatype(term) == _XSD_STRING
 
 
-def _rows(result: "Result") -> tuple[list[str], list[dict]]:
-    names = [str(v) for v in result.vars or []]
-    rows = [{str(k): v for k, v in row.items()} for row in result.bindings]
-    return names, rows
+def _rows(result: Result) -> tuple[list[str], list[dict]]:
+    names = result.variables
+    return names, [dict(zip(names, row)) for row in result.rows]
 
 
 def _json_term(term) -> dict:
-    from rdflib import BNode, URIRef
-
-    if isinstance(term, URIRef):
-        return {"type": "uri", "value": str(term)}
-    if isinstance(term, BNode):
-        return {"type": "bnode", "value": str(term)}
-    item = {"type": "literal", "value": str(term)}
-    if term.language:
+    kind = _kind(term)
+    if kind != "literal":
+        return {"type": kind, "value": term.value}
+    item = {"type": "literal", "value": _lexical(term)}
+    if _lang(term):
         item["xml:lang"] = term.language
     elif not _is_plain(term):
-        item["datatype"] = str(term.datatype)
+        item["datatype"] = _datatype(term)
     return item
 
 
@@ -587,30 +848,30 @@ _TURTLE_NUMBER = {
 
 def _tsv_term(term) -> str:
     """A term in SPARQL syntax, numbers and booleans abbreviated as the TSV format allows."""
-    from rdflib import BNode, URIRef
-
     if term is None:
         return ""
-    if isinstance(term, URIRef):
-        return f"<{term}>"
-    if isinstance(term, BNode):
-        return f"_:{term}"
-    escaped = (str(term).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    kind = _kind(term)
+    if kind == "uri":
+        return f"<{term.value}>"
+    if kind == "bnode":
+        return f"_:{term.value}"
+    text = _lexical(term)
+    escaped = (text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
                .replace("\r", "\\r").replace("\t", "\\t"))
-    if term.language:
+    if _lang(term):
         return f'"{escaped}"@{term.language}'
-    number = _TURTLE_NUMBER.get(str(term.datatype))
-    if number is not None and number.match(str(term)):
-        return str(term)
+    number = _TURTLE_NUMBER.get(_datatype(term))
+    if number is not None and number.match(text):
+        return text
     if not _is_plain(term):
-        return f'"{escaped}"^^<{term.datatype}>'
+        return f'"{escaped}"^^<{_datatype(term)}>'
     return f'"{escaped}"'
 
 
-def to_json(result: "Result") -> str:
+def to_json(result: Result) -> str:
     """SPARQL 1.1 Query Results JSON, UTF-8 with Chinese unescaped."""
-    if result.type == "ASK":
-        document: dict = {"head": {}, "boolean": bool(result.askAnswer)}
+    if result.form == "ASK":
+        document: dict = {"head": {}, "boolean": bool(result.answer)}
     else:
         names, rows = _rows(result)
         document = {
@@ -620,21 +881,24 @@ def to_json(result: "Result") -> str:
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
-def to_csv(result: "Result") -> str:
-    """SPARQL 1.1 CSV: a header of variable names, then lexical forms; CRLF line ends (RFC 4180)."""
-    from rdflib import BNode
+def _csv_term(term) -> str:
+    if term is None:
+        return ""
+    return f"_:{term.value}" if _kind(term) == "bnode" else _lexical(term)
 
+
+def to_csv(result: Result) -> str:
+    """SPARQL 1.1 CSV: a header of variable names, then lexical forms; CRLF line ends (RFC 4180)."""
     names, rows = _rows(result)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(names)
     for row in rows:
-        writer.writerow(["" if row.get(n) is None else (f"_:{row[n]}" if isinstance(row[n], BNode) else str(row[n]))
-                         for n in names])
+        writer.writerow([_csv_term(row.get(n)) for n in names])
     return buffer.getvalue()
 
 
-def to_tsv(result: "Result") -> str:
+def to_tsv(result: Result) -> str:
     """SPARQL 1.1 TSV: a header of ``?variables``, then terms in SPARQL syntax."""
     names, rows = _rows(result)
     lines = ["\t".join(f"?{n}" for n in names)]
@@ -645,7 +909,7 @@ def to_tsv(result: "Result") -> str:
 _WIDE_COLUMNS = {"quote": 60, "label": 60, "title": 60, "name": 28, "office": 40, "theme_label": 40}
 
 
-def to_table(result: "Result") -> str:
+def to_table(result: Result) -> str:
     from .render import Column, to_table as render_table
 
     names, rows = _rows(result)
@@ -653,36 +917,44 @@ def to_table(result: "Result") -> str:
     return render_table(rows, columns)
 
 
-def to_rdf(result: "Result", fmt: ResultFormat) -> str:
+def _ntriples(result: Result) -> list[str]:
+    """The result's triples as sorted N-Triples lines, each once (a graph is a set)."""
+    from pyoxigraph import RdfFormat, serialize
+
+    text = (serialize(result.triples, format=RdfFormat.N_TRIPLES) or b"").decode("utf-8") if result.triples else ""
+    return sorted({line for line in text.splitlines() if line.strip()})
+
+
+def to_rdf(result: Result, fmt: ResultFormat) -> str:
+    lines = _ntriples(result)
+    if fmt is ResultFormat.nt:
+        return "\n".join(lines) + ("\n" if lines else "")
+    # Turtle and JSON-LD are rdflib's, on a graph of the constructed triples only.
     from rdflib import Graph
 
-    from .vocab import PREFIXES, bind_prefixes
+    from .vocab import bind_prefixes
 
     graph = Graph()
     bind_prefixes(graph)
-    for triple in result.graph or []:
-        graph.add(triple)
-    if fmt is ResultFormat.nt:
-        lines = sorted(line for line in graph.serialize(format="nt").splitlines() if line.strip())
-        return "\n".join(lines) + ("\n" if lines else "")
+    graph.parse(data="\n".join(lines), format="nt")
     if fmt is ResultFormat.jsonld:
-        context = {prefix: str(namespace) for prefix, namespace in PREFIXES.items() if prefix not in ("sh", "owl")}
+        context = {prefix: namespace for prefix, namespace in PREFIXES.items() if prefix not in ("sh", "owl")}
         return graph.serialize(format="json-ld", context=context, indent=2, ensure_ascii=False).rstrip("\n") + "\n"
     return graph.serialize(format="longturtle")
 
 
-def serialize(result: "Result", fmt: ResultFormat | None = None) -> str:
+def serialize(result: Result, fmt: ResultFormat | None = None) -> str:
     """A result as text: table, json, csv or tsv for SELECT and ASK; turtle, nt or jsonld for graphs."""
-    fmt = check_format(result.type, fmt)
-    if result.type == "ASK" and fmt is not ResultFormat.json:
-        return ("true" if result.askAnswer else "false") + "\n"
+    fmt = check_format(result.form, fmt)
+    if result.form == "ASK" and fmt is not ResultFormat.json:
+        return ("true" if result.answer else "false") + "\n"
     if fmt in GRAPH_FORMATS:
         return to_rdf(result, fmt)
     return {ResultFormat.table: to_table, ResultFormat.json: to_json,
             ResultFormat.csv: to_csv, ResultFormat.tsv: to_tsv}[fmt](result)
 
 
-def solutions(result: "Result") -> list[dict[str, Any]]:
+def solutions(result: Result) -> list[dict[str, Any]]:
     """A SELECT result as a list of {variable: term} (unbound variables left out)."""
     return [{k: v for k, v in row.items() if v is not None} for row in _rows(result)[1]]
 
