@@ -259,17 +259,28 @@ def test_bad_format_is_a_usage_error(runner):
     assert code == 2 and out == "" and "'xml' is not one of" in err
 
 
-_JSON_SCALARS = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8)
-_JSON_VALUES = st.recursive(_JSON_SCALARS, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
-    st.text(max_size=5), inner, max_size=3), max_leaves=12)
+_JSON_SCALARS = st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8)
+_JSON_KEYS = st.text(max_size=5) | st.integers() | st.booleans() | st.none() | st.floats()
+_JSON_VALUES = st.recursive(_JSON_SCALARS, lambda inner: st.lists(inner, max_size=3) | st.tuples(inner) | st.dictionaries(
+    _JSON_KEYS, inner, max_size=3), max_leaves=12)
 
 
-@given(st.lists(st.dictionaries(st.text(max_size=5), _JSON_VALUES, max_size=4), max_size=4), st.data())
-def test_json_output_is_the_standard_encoding_even_when_records_share_parts(records, data):
+@given(_JSON_VALUES, st.lists(st.dictionaries(st.text(max_size=5), _JSON_VALUES, max_size=4), max_size=4), st.data())
+def test_json_output_is_the_standard_encoding_even_when_records_share_parts(anything, records, data):
     from scograph.render import to_json
 
+    assert to_json(anything) == json.dumps(anything, ensure_ascii=False, indent=2) + "\n"
     if records:  # share some nested values between records, as paths share their records
-        shared = data.draw(st.dictionaries(st.text(max_size=5), _JSON_VALUES, max_size=3))
+        shared = data.draw(st.dictionaries(_JSON_KEYS, _JSON_VALUES, max_size=3))
         for record in records:
             record[data.draw(st.text(max_size=3))] = shared
+            record[data.draw(st.text(max_size=3))] = [shared, {"again": shared}]
     assert to_json(records) == json.dumps(records, ensure_ascii=False, indent=2) + "\n"
+
+
+def test_json_output_refuses_what_json_refuses():
+    from scograph.render import to_json
+
+    for value in ({"a": {1, 2}}, [object()], {(1, 2): "tuple key"}):
+        with pytest.raises(TypeError):
+            to_json(value)

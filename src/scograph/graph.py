@@ -457,7 +457,8 @@ class ClaimsGraph:
         if domain:
             bindings["domain"] = IRI(SCO + parse_domain(domain))
             patterns.append("?x sco:domain ?domain .")
-        patterns.append("?x a sco:Expectation ." if country else "?x a sco:Expectation . OPTIONAL { ?x sco:holder ?holder }")
+        if not country:  # (with holders no type test: sco:holder's domain is sco:Expectation)
+            patterns.append("?x a sco:Expectation . OPTIONAL { ?x sco:holder ?holder }")
         rows = self.store.rows("SELECT ?x ?holder WHERE { %s }" % " ".join(patterns), bindings)
         return dict(sorted(rows, key=lambda row: (row[0], row[1] or "")))
 
