@@ -30,9 +30,10 @@ state's entity IRI), ``entity`` and the entity types (``actor``, ``driver``,
 concept or property IRI), ``language`` (a language tag for ``LANGMATCHES``), ``string``
 and ``integer`` (literals).
 
-Local queries run on the claims' Oxigraph store (``claims.store``); results are
-pyoxigraph terms. rdflib is imported only to write Turtle or JSON-LD, to word a syntax
-error, and for a remote endpoint.
+Local queries run on the claims' Oxigraph store (``claims.store``); remote ones are sent
+to the endpoint over the SPARQL Protocol, with the default prefixes declared, and its
+answer is parsed by pyoxigraph. Either way results are pyoxigraph terms. rdflib is
+imported only to write Turtle or JSON-LD and to word a syntax error.
 """
 
 from __future__ import annotations
@@ -609,30 +610,71 @@ def run(claims: "ClaimsGraph", query: NamedQuery, values: Mapping[str, str] | No
     """Bind ``values`` (text, as on the command line) and run the query on the claims' store.
 
     On a graph connected to a remote endpoint the query runs there, with the bindings as a
-    VALUES block opening its WHERE group; syntax errors are still caught here first.
+    VALUES block opening its WHERE group and the default prefixes it does not declare
+    written out; syntax errors are still caught here first.
     """
     bindings = bind(query, values or {}, claims)
-    endpoint = getattr(claims.store, "url", None)
-    if endpoint is None:
+    if getattr(claims.store, "url", None) is None:
         return evaluate(claims.store, query, bindings)
-    from rdflib import Graph
-    from rdflib.plugins.stores.sparqlstore import SPARQLStore
+    form = prepare(query)
+    return fetch(claims.store, form, declare_prefixes(_bound_text(query, bindings)))
+
+
+# The prefix declarations of a query's prologue (comments skipped, so that one naming a prefix declares none).
+_DECLARATION = re.compile(r"#[^\n]*|BASE\s*<[^>]*>|PREFIX\s*([^\s:]*):\s*<[^>]*>", re.IGNORECASE)
+
+
+def declare_prefixes(text: str) -> str:
+    """The query with a PREFIX line for each of :data:`PREFIXES` its prologue does not declare.
+
+    An endpoint knows no prefixes of ours, so the ones a local query may use undeclared are
+    written out. They go before the query's first line, on that line, so that the line
+    numbers in an endpoint's error messages stay the query's own.
+    """
+    prologue = text[:_PROLOGUE.match(text).end()]
+    declared = {match.group(1) for match in _DECLARATION.finditer(prologue) if match.group(1) is not None}
+    missing = [f"PREFIX {prefix}: <{namespace}>" for prefix, namespace in PREFIXES.items() if prefix not in declared]
+    return " ".join(missing) + " " + text if missing else text
+
+
+# What to ask an endpoint for: what local queries print from first, then the other standard formats it may offer.
+_SOLUTIONS_ACCEPT = "application/sparql-results+json, application/sparql-results+xml;q=0.9"
+_GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.8"
+
+
+def fetch(endpoint, form: str, text: str) -> Result:
+    """Run a query's full text on a remote SPARQL 1.1 endpoint (a :class:`~scograph.store.SparqlEndpointStore`).
+
+    The answer, SPARQL results (JSON or XML) or a graph (N-Triples, Turtle or RDF/XML), is
+    parsed by pyoxigraph into the same :class:`Result` a local query gives, so that one
+    printer serves both. An answer that cannot be read is a one-line EndpointError.
+    """
+    import pyoxigraph as ox
 
     from .errors import EndpointError
 
-    form = prepare(query)
-    text = _bound_text(query, bindings)
-    remote = Graph(store=SPARQLStore(endpoint, returnFormat="json", method="POST"))
+    graph = form in ("CONSTRUCT", "DESCRIBE")
+    body, media_type = endpoint.query(text, _GRAPH_ACCEPT if graph else _SOLUTIONS_ACCEPT)
+    kind = "an RDF graph" if graph else "SPARQL results"
+    if graph:  # an endpoint that names no media type is taken to answer in the first one asked for
+        syntax = ox.RdfFormat.from_media_type(media_type) if media_type else ox.RdfFormat.N_TRIPLES
+    else:
+        syntax = ox.QueryResultsFormat.from_media_type(media_type) if media_type else ox.QueryResultsFormat.JSON
+    if syntax is None:
+        raise EndpointError(f"{endpoint.url} answered {media_type}, not {kind}")
     try:
-        result = remote.query(text)
-        if result.type == "SELECT":
-            result.bindings  # noqa: B018 - fetch now, so that errors surface here
-    except Exception as error:  # HTTP errors, refused connections, unparsable answers
-        raise EndpointError(f"{endpoint}: the query failed: {str(error).strip().splitlines()[0][:200]}") from None
-    try:
-        return _from_rdflib_result(form, result)
-    except ValueError as error:  # an IRI or language tag pyoxigraph cannot hold
-        raise EndpointError(f"{endpoint}: the answer holds a term that is not valid RDF: {_first_line(error)}") from None
+        if graph:
+            return Result(form, triples=[quad.triple for quad in ox.parse(body, syntax, base_iri=None)])
+        answer = ox.parse_query_results(body, syntax)
+        if form == "ASK" and isinstance(answer, ox.QueryBoolean):
+            return Result(form, answer=bool(answer))
+        if form == "SELECT" and isinstance(answer, ox.QuerySolutions):
+            columns = range(len(answer.variables))
+            return Result(form, [v.value for v in answer.variables], [tuple([s[i] for i in columns]) for s in answer])
+    except (SyntaxError, ValueError) as error:  # a truncated or malformed answer, an IRI that is not valid …
+        raise EndpointError(f"{endpoint.url}: the answer is not valid {syntax.name}: {_first_line(error)}") from None
+    answered = "a boolean" if isinstance(answer, ox.QueryBoolean) else "solutions"
+    raise EndpointError(f"{endpoint.url} answered the {form} query with {answered}")
 
 
 # --------------------------------------------------------------------- results
@@ -704,43 +746,6 @@ class Row:
 
     def __repr__(self) -> str:
         return f"Row({', '.join(f'{name}={self._terms[i]}' for name, i in self._names.items())})"
-
-
-def _from_rdflib_result(form: str, result) -> Result:
-    """A remote endpoint's answer (an rdflib Result) in pyoxigraph terms, so that one printer serves both."""
-    from pyoxigraph import BlankNode, Literal, NamedNode, Triple
-    from rdflib import BNode, URIRef
-
-    blanks: dict[str, Any] = {}
-
-    def term(value):
-        if value is None:
-            return None
-        if isinstance(value, URIRef):
-            return NamedNode(str(value))
-        if isinstance(value, BNode):
-            if str(value) not in blanks:
-                try:
-                    blanks[str(value)] = BlankNode(str(value))
-                except ValueError:  # a label pyoxigraph does not take: a fresh node, the same for each use
-                    blanks[str(value)] = BlankNode()
-            return blanks[str(value)]
-        if value.language:
-            return Literal(str(value), language=value.language)
-        if value.datatype is not None:
-            return Literal(str(value), datatype=NamedNode(str(value.datatype)))
-        return Literal(str(value))
-
-    if form == "ASK":
-        return Result(form, answer=bool(result.askAnswer))
-    if form in ("CONSTRUCT", "DESCRIBE"):
-        return Result(form, triples=[Triple(term(s), term(p), term(o)) for s, p, o in result.graph or []])
-    names = [str(v) for v in result.vars or []]
-    rows = []
-    for row in result.bindings:
-        found = {str(k): v for k, v in row.items()}
-        rows.append(tuple(term(found.get(n)) for n in names))
-    return Result(form, names, rows)
 
 
 class ResultFormat(str, Enum):
