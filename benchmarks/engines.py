@@ -334,7 +334,7 @@ def scograph_export(run: Run) -> None:
 
 
 def _scograph_write_only(claims, path: Path) -> float | None:
-    """The writer alone, like networkx's: the chains network of a graph already projected by the export."""
+    """The writer alone, like networkx's: the chains network built first (untimed), then written."""
     from scograph import exports
 
     try:

@@ -24,6 +24,8 @@ from scograph import exports as x
 from scograph.cli import app
 from scograph.errors import UsageError
 
+from .conftest import DATA
+
 ENTITY = "https://w3id.org/scograph/id/"
 NETWORKS = [n.value for n in x.NetworkName]
 CENTRE = "exp-tj-anti-drug-centre"
@@ -209,6 +211,50 @@ def test_chains_hold_only_drivers_expectations_and_responses(graph, tmp_path):
     assert {d["relation"] for *_, d in read.edges(data=True)} >= {"shapedBy", "addresses", "refines"}
     expectations = {n for n, d in read.nodes(data=True) if d["type"] == "expectation"}
     assert expectations == {e.id for e in graph.claims.expectations}
+
+
+def projected_chains(graph, filters=None):
+    """The chains network as the networkx projection gives it: the reference the store's must equal."""
+    source = graph.network
+    chain_nodes = {n for n, kind in source.nodes(data="type") if kind in ("driver", "expectation", "response")}
+    if filters is None:
+        return x._projection(graph, "chains", chain_nodes)
+    selected = {e.id for e in x.select_statements(graph, filters)}
+    near = set(selected)
+    for node in selected:
+        near.update(t for _, t, r in source.out_edges(node, data="relation") if r == "shapedBy")
+        near.update(s for s, _, r in source.in_edges(node, data="relation") if r == "addresses")
+    others = {e.id for e in graph.claims.expectations} - selected
+    return x._projection(graph, "chains", (x._with_broader(source, near) & chain_nodes) - others)
+
+
+CHAIN_FILTERS = [None, dict(country="TJ"), dict(country="塔吉克斯坦", since="2019"), dict(domain="安全", group_demands=False),
+                 dict(group_demands=False), dict(domain="economic", until="2019-03"),
+                 dict(since="2019-04-26", until="2019-04-26"), dict(country="kz", since="2015", until="2019-06")]
+
+
+@pytest.mark.parametrize("filters", CHAIN_FILTERS)
+def test_chains_read_from_the_store_are_the_projections_chains(graph, coarse_dates, filters):
+    """The chains network comes from SPARQL over the store; the projection of the whole graph must
+    give the same nodes, attributes, intervals, links and schema, so that the two cannot drift."""
+    for claims in (graph, coarse_dates):
+        chosen = x.Filters(**filters) if filters else None
+        built, reference = x.chains_network(claims, chosen), projected_chains(claims, chosen)
+        assert (built.name, built.directed) == (reference.name, reference.directed)
+        assert built.node_attributes == reference.node_attributes
+        assert built.edge_attributes == reference.edge_attributes
+        assert list(built.nodes()) == list(reference.nodes())
+        assert list(built.edges()) == list(reference.edges())
+        assert filters or len(list(built.nodes())) > 100 and len(list(built.edges())) > 200
+
+
+def test_chains_need_neither_rdflib_nor_the_typed_objects(private_cache):
+    from scograph.graph import ClaimsGraph
+
+    fresh = ClaimsGraph.load(DATA)
+    for filters in (None, x.Filters(country="TJ", domain="security", since="2019", group_demands=False)):
+        assert len(list(x.chains_network(fresh, filters).nodes())) > 0
+    assert fresh._rdf is None and fresh._claims is None and "network" not in vars(fresh)
 
 
 def test_actor_theme_is_two_mode_and_counts_group_demands_for_each_member(graph, tmp_path):
