@@ -328,9 +328,24 @@ def scograph_export(run: Run) -> None:
                 result = exports.export(claims, "graphml", "chains", output=output / "chains.graphml")
             run.extra["bytes"] = (output / "chains.graphml").stat().st_size
         run.extra["write_only_s"] = _scograph_write_only(claims, output / "again.graphml")
+        run.extra["python_peak_mb"] = _python_heap_peak(
+            lambda: exports.export(_scograph_open(run), "graphml", "chains", output=output / "traced.graphml"))
     finally:
         shutil.rmtree(output, ignore_errors=True)
     run.check = {"nodes": result.nodes, "edges": result.edges}
+
+
+def _python_heap_peak(work: Callable[[], object]) -> float:
+    """The most memory Python's own objects took while ``work`` ran (tracemalloc; an untimed run),
+    in MB: what an export holds, without the store's read cache that RSS also counts."""
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        work()
+        return tracemalloc.get_traced_memory()[1] / 2**20
+    finally:
+        tracemalloc.stop()
 
 
 def _scograph_write_only(claims, path: Path) -> float | None:
