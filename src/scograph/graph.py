@@ -532,15 +532,19 @@ class ClaimsGraph:
         holders = self._expectation_holders(country, domain)
         chain = nx.MultiDiGraph()
         if holders:
-            # Links and their bases come in narrow queries joined here: a single query that
-            # joins each chain with its two reified links costs the engine several times more.
+            # Links come in narrow queries joined here, and their bases in one scan of sco:basis,
+            # found by the IRI scograph.mapping gives each link: joining each chain with its two
+            # reified links costs the engine several times more.
             values = values_clause("e", list(holders))
-            bases = self._link_bases(values)
-            shaped_by, addresses = SCO + "shapedBy", SCO + "addresses"
+            bases = {link: CONCEPT_NAMES.get(basis)
+                     for link, basis in self.store.rows("SELECT ?link ?basis WHERE { ?link sco:basis ?basis }")}
             for e, d in self.store.rows(f"SELECT ?e ?d WHERE {{ {values} ?e sco:shapedBy ?d }}"):
-                chain.add_edge(entity_id(e), entity_id(d), key="shapedBy", basis=bases.get((e, shaped_by, d)))
+                driver = entity_id(d)
+                chain.add_edge(entity_id(e), driver, key="shapedBy", basis=bases.get(f"{e}/link/shapedBy/{driver}"))
             for e, r in self.store.rows(f"SELECT ?e ?r WHERE {{ {values} ?r sco:addresses ?e }}"):
-                chain.add_edge(entity_id(r), entity_id(e), key="addresses", basis=bases.get((r, addresses, e)))
+                expectation = entity_id(e)
+                chain.add_edge(entity_id(r), expectation, key="addresses",
+                               basis=bases.get(f"{r}/link/addresses/{expectation}"))
             for d, b in self.store.rows("SELECT ?d ?b WHERE { ?d a sco:Driver ; sco:refines ?b }"):
                 chain.add_edge(entity_id(d), entity_id(b), key="refines")
         broader = {d: b for d, b, key in chain.edges(keys=True) if key == "refines"}
@@ -574,17 +578,6 @@ class ClaimsGraph:
                     })
         found.sort(key=lambda c: (c["expectation"], c["driver"], c["response"]))
         return found
-
-    def _link_bases(self, values: str) -> dict[tuple[str, str, str], str | None]:
-        """{(subject, predicate, object) IRIs: basis name} of the reified links in and out of ``?e``."""
-        bases = {}
-        for e, p, o, basis in self.store.rows(
-                f"SELECT ?e ?p ?o ?b WHERE {{ {values} ?l rdf:subject ?e ; rdf:predicate ?p ; rdf:object ?o ; sco:basis ?b }}"):
-            bases[(e, p, o)] = CONCEPT_NAMES.get(basis)
-        for e, p, s, basis in self.store.rows(
-                f"SELECT ?e ?p ?s ?b WHERE {{ {values} ?l rdf:object ?e ; rdf:predicate ?p ; rdf:subject ?s ; sco:basis ?b }}"):
-            bases[(s, p, e)] = CONCEPT_NAMES.get(basis)
-        return bases
 
     def driver_lineage(self, driver_id: str) -> list[str]:
         """The driver, then every broader driver it refines."""
