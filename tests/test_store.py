@@ -90,3 +90,13 @@ def test_unbound_solutions_are_kept():
     assert store.rows("SELECT ?x WHERE { OPTIONAL { <https://example.org/a> <https://example.org/b> ?x } }") == [(None,)]
     assert store.rows("SELECT ?x WHERE { <https://example.org/a> <https://example.org/b> ?x }") == []
     assert store.select("SELECT ?n WHERE { BIND(1 + 1 AS ?n) }") == [{"n": 2}]
+
+
+def test_rows_one_at_a_time_are_the_rows():
+    store = ox.Store()
+    store.bulk_load(path=str(DATA), format=ox.RdfFormat.TURTLE)
+    local = OxigraphStore(store)
+    for query in ("SELECT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o",
+                  "SELECT ?x WHERE { OPTIONAL { <https://example.org/a> <https://example.org/b> ?x } }",
+                  "SELECT ?x WHERE { <https://example.org/a> <https://example.org/b> ?x }"):
+        assert list(local.iter_rows(query)) == local.rows(query)

@@ -512,7 +512,7 @@ class _Chains:
         codes = dict(store.rows(_CODE_QUERY))
         found: dict[str, dict[str, Any]] = {}
         statements = {}
-        for iri, rank, domain, level, model, when, holder in store.rows(_CHAIN_NODE_QUERY):
+        for iri, rank, domain, level, model, when, holder in store.iter_rows(_CHAIN_NODE_QUERY):
             if iri in found or not (isinstance(iri, IRI) and iri.startswith(ENTITY)):
                 continue
             found[iri] = attrs = {"type": kinds[rank]}
@@ -531,7 +531,7 @@ class _Chains:
                 attrs["date"] = str(when)
             if attrs["type"] == "expectation":
                 statements[iri[cut:]] = (entity_id(holder) if holder else None, attrs.get("domain"), attrs.get("date"))
-        for iri, label in store.rows(_CHAIN_LABEL_QUERY):
+        for iri, label in store.iter_rows(_CHAIN_LABEL_QUERY):
             attrs = found.get(iri)
             if attrs is not None and label:
                 lang = getattr(label, "lang", None)
@@ -539,7 +539,7 @@ class _Chains:
                     attrs["label"] = str(label)
                 elif lang == "zh":
                     attrs["label_zh"] = str(label)
-        for iri, page in store.rows(_CHAIN_PAGE_QUERY):
+        for iri, page in store.iter_rows(_CHAIN_PAGE_QUERY):
             attrs = found.get(iri)
             if attrs is not None and page is not None:
                 attrs["page"] = int(page)
@@ -553,17 +553,21 @@ class _Chains:
                 spans[when] = _interval([when])
             nodes.append(Node(node_id, attrs, spans.get(when)))
         nodes.sort(key=lambda n: n.id)
-        bases = dict(store.rows(_BASIS_QUERY))
+        bases = dict(store.iter_rows(_BASIS_QUERY))
         edges = {}
-        for s, relation, o in store.rows(_CHAIN_LINK_QUERY):
+        shared: dict[tuple[str, str | None], dict] = {}  # edges only read their attributes: one dict per kind
+        for s, relation, o in store.iter_rows(_CHAIN_LINK_QUERY):
             if s in found and o in found:
                 source, target = s[cut:], o[cut:]
-                attrs = {"relation": relation, "label": relation, "weight": 1.0}
                 # The basis sits on the link's own node, named as scograph.mapping names it.
                 basis = bases.get(f"{s}/link/{relation}/{target}")
-                if basis is not None:
-                    attrs["basis"] = _concept(basis)
+                attrs = shared.get((relation, basis))
+                if attrs is None:
+                    attrs = shared[relation, basis] = {"relation": relation, "label": relation, "weight": 1.0}
+                    if basis is not None:
+                        attrs["basis"] = _concept(basis)
                 edges[source, target, relation] = Edge(source, target, attrs)
+        del bases
         return cls(nodes, [edges[key] for key in sorted(edges)], statements)
 
     def selection(self, store, selector: _Selector) -> set[str]:

@@ -10,6 +10,7 @@ values: :class:`IRI` for IRIs, :class:`LangString` for language-tagged text,
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -89,6 +90,10 @@ class ClaimStore:
     def rows(self, query: str, bindings: dict[str, Any] | None = None) -> list[tuple]:
         """SELECT solutions as tuples in the order of the projection (for hot loops)."""
         return [tuple(row.values()) for row in self.select(query, bindings)]
+
+    def iter_rows(self, query: str, bindings: dict[str, Any] | None = None) -> Iterator[tuple]:
+        """The rows of :meth:`rows` one at a time, for a large answer folded into something smaller."""
+        yield from self.rows(query, bindings)
 
     def construct(self, query: str, bindings: dict[str, Any] | None = None) -> bytes:
         """The triples a CONSTRUCT query builds, as N-Triples."""
@@ -235,11 +240,24 @@ class OxigraphStore(ClaimStore):
     def rows(self, query: str, bindings: dict[str, Any] | None = None) -> list[tuple]:
         return self._tsv(query, bindings)[1]
 
+    def iter_rows(self, query: str, bindings: dict[str, Any] | None = None) -> Iterator[tuple]:
+        # One line of the answer's text at a time: no list of all lines, no list of all rows.
+        text = self._answer(query, bindings)
+        parse = _tsv_value
+        start = text.find("\n") + 1
+        while start < len(text):
+            end = text.index("\n", start)
+            yield tuple([parse(token) for token in text[start:end].split("\t")])
+            start = end + 1
+
+    def _answer(self, query: str, bindings: dict[str, Any] | None) -> str:
+        solutions = self.store.query(SPARQL_PREFIXES + bind(query, bindings))
+        return solutions.serialize(format=_OX.QueryResultsFormat.TSV).decode("utf-8")
+
     def _tsv(self, query: str, bindings: dict[str, Any] | None) -> tuple[list[str], list[tuple]]:
         # Oxigraph writes the whole answer as TSV in one call, and splitting text is cheaper
         # than a Python object for every term of every solution (a quarter of a large lookup).
-        solutions = self.store.query(SPARQL_PREFIXES + bind(query, bindings))
-        lines = solutions.serialize(format=_OX.QueryResultsFormat.TSV).decode("utf-8").split("\n")
+        lines = self._answer(query, bindings).split("\n")
         names = [name[1:] for name in lines[0].split("\t")] if lines[0] else []
         parse = _tsv_value
         return names, [tuple([parse(token) for token in line.split("\t")]) for line in lines[1:-1]]
