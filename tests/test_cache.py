@@ -177,3 +177,28 @@ def test_processes_filling_the_record_cache_at_once_agree(prepared, own_cache):
     answers = {r.stdout for r in results}
     assert len(answers) == 1
     assert json.loads(answers.pop()) == json.loads(json.dumps(ClaimsGraph.load(prepared).paths()))
+
+
+def test_threads_sharing_one_graph_fill_the_record_cache_safely(prepared):
+    """A server's threads share one graph and so one records file: each answer is whole and right."""
+    graph = ClaimsGraph.load(prepared)
+    ids = [d["id"] for d in ClaimsGraph.load(DATA).demands()] * 3
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        records = list(pool.map(lambda entity: graph.record(entity), ids))
+    assert [r["id"] for r in records] == ids
+    assert graph.record_cache.get_many([entity_iri(i) for i in set(ids)]).keys() == {entity_iri(i) for i in ids}
+
+
+def test_a_records_file_shared_by_threads_keeps_every_record(own_cache):
+    records = cache.RecordCache.open("k" * 64)
+    batches = [{f"https://example.org/{b}/{i}": json.dumps({"n": i}) for i in range(50)} for b in range(200)]
+
+    def fill(batch):
+        records.put_many(batch)
+        return records.get_many(list(batch))
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        read_back = list(pool.map(fill, batches))
+    assert read_back == batches  # each thread reads what it wrote, whole
+    everything = {iri: text for batch in batches for iri, text in batch.items()}
+    assert records.get_many(list(everything)) == everything

@@ -132,9 +132,11 @@ class RecordCache:
 
     def __init__(self, path: Path):
         import sqlite3
+        import threading
 
         self.path = path
         self._error = sqlite3.Error
+        self._lock = threading.Lock()  # one connection, shared by a server's threads: one statement at a time
         self._db = sqlite3.connect(str(path), timeout=30, isolation_level=None, check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
@@ -168,18 +170,21 @@ class RecordCache:
         if not iris:
             return {}
         try:
-            rows = self._db.execute(
-                "SELECT iri, record FROM records WHERE iri IN (SELECT value FROM json_each(?))", (json.dumps(iris),))
-            return dict(rows.fetchall())
+            with self._lock:
+                rows = self._db.execute(
+                    "SELECT iri, record FROM records WHERE iri IN (SELECT value FROM json_each(?))", (json.dumps(iris),))
+                return dict(rows.fetchall())
         except self._error:
             return {}
 
     def put_many(self, records: dict[str, str]) -> None:
         if not records:
             return
-        try:
-            with self._db:
+        with self._lock:
+            try:
                 self._db.execute("BEGIN IMMEDIATE")
                 self._db.executemany("INSERT OR IGNORE INTO records (iri, record) VALUES (?, ?)", records.items())
-        except self._error:
-            pass  # read-only or full disk: the records are made again next time
+                self._db.execute("COMMIT")
+            except self._error:  # read-only or full disk: the records are made again next time
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
