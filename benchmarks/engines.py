@@ -328,8 +328,9 @@ def scograph_export(run: Run) -> None:
                 result = exports.export(claims, "graphml", "chains", output=output / "chains.graphml")
             run.extra["bytes"] = (output / "chains.graphml").stat().st_size
         run.extra["write_only_s"] = _scograph_write_only(claims, output / "again.graphml")
+        opened = _scograph_open(run)  # as for RSS: what the export holds above the opened graph
         run.extra["python_peak_mb"] = _python_heap_peak(
-            lambda: exports.export(_scograph_open(run), "graphml", "chains", output=output / "traced.graphml"))
+            lambda: exports.export(opened, "graphml", "chains", output=output / "traced.graphml"))
     finally:
         shutil.rmtree(output, ignore_errors=True)
     run.check = {"nodes": result.nodes, "edges": result.edges}
