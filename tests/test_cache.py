@@ -63,23 +63,29 @@ def test_a_large_file_gets_a_prepared_index_that_answers_the_same(own_cache, tmp
     assert not [p for p in own_cache.iterdir() if p.name.endswith(".building")]
 
 
-def test_processes_racing_to_build_the_same_index_all_answer(own_cache, tmp_path):
-    claims = tmp_path / "claims.ttl"
-    claims.write_bytes(DATA.read_bytes())
+def answers_of_processes_at_once(claims, own_cache, answer: str, processes: int = 4) -> set[str]:
+    """What ``answer`` (Python, of ``claims``, a ClaimsGraph) prints as JSON in processes started together,
+    each opening ``claims`` as a large file; every process must succeed."""
     script = (
         "import json, sys; from scograph import cache; cache.LARGE_FILE_BYTES = 0; "
-        "from scograph.graph import ClaimsGraph; "
-        "print(json.dumps([d['id'] for d in ClaimsGraph.load(sys.argv[1]).demands(country='TJ')]))"
+        "from scograph.graph import ClaimsGraph; claims = ClaimsGraph.load(sys.argv[1]); "
+        f"print(json.dumps({answer}, sort_keys=True))"
     )
     env = {**os.environ, "SCOGRAPH_CACHE": str(own_cache)}
 
     def run(_):
         return subprocess.run([sys.executable, "-c", script, str(claims)], capture_output=True, text=True, env=env)
 
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        results = list(pool.map(run, range(4)))
+    with ThreadPoolExecutor(max_workers=processes) as pool:
+        results = list(pool.map(run, range(processes)))
     assert all(r.returncode == 0 for r in results), [r.stderr[-500:] for r in results]
-    answers = {r.stdout for r in results}
+    return {r.stdout for r in results}
+
+
+def test_processes_racing_to_build_the_same_index_all_answer(own_cache, tmp_path):
+    claims = tmp_path / "claims.ttl"
+    claims.write_bytes(DATA.read_bytes())
+    answers = answers_of_processes_at_once(claims, own_cache, "[d['id'] for d in claims.demands(country='TJ')]")
     assert len(answers) == 1 and "exp-tj-anti-drug-centre" in json.loads(answers.pop())
     assert len([p for p in own_cache.iterdir() if p.name.endswith(".oxigraph")]) == 1
 
@@ -161,20 +167,7 @@ def test_a_damaged_records_file_only_costs_the_records_again(prepared, own_cache
 
 def test_processes_filling_the_record_cache_at_once_agree(prepared, own_cache):
     ClaimsGraph.load(prepared)  # the index itself, built once
-    script = (
-        "import json, sys; from scograph import cache; cache.LARGE_FILE_BYTES = 0; "
-        "from scograph.graph import ClaimsGraph; "
-        "print(json.dumps(ClaimsGraph.load(sys.argv[1]).paths(), sort_keys=True))"
-    )
-    env = {**os.environ, "SCOGRAPH_CACHE": str(own_cache)}
-
-    def run(_):
-        return subprocess.run([sys.executable, "-c", script, str(prepared)], capture_output=True, text=True, env=env)
-
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        results = list(pool.map(run, range(4)))
-    assert all(r.returncode == 0 for r in results), [r.stderr[-500:] for r in results]
-    answers = {r.stdout for r in results}
+    answers = answers_of_processes_at_once(prepared, own_cache, "claims.paths()")
     assert len(answers) == 1
     assert json.loads(answers.pop()) == json.loads(json.dumps(ClaimsGraph.load(prepared).paths()))
 

@@ -45,7 +45,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, TextIO
 from .errors import UsageError
 from .fileio import atomic_writer
 from .store import IRI
-from .terms import CONCEPT_NAMES, ENTITY, ENTITY_CLASSES, entity_id
+from .terms import CONCEPT_NAMES, ENTITY, ENTITY_CLASSES, entity_id, link_iri, local_name
 
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
@@ -482,12 +482,8 @@ SELECT ?actor ?state WHERE {{
 _MEMBER_QUERY = "SELECT ?group ?member WHERE { ?group sco:member ?member }"
 
 
-def _local_name(iri: str) -> str:
-    return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
-
-
 def _concept(iri: str) -> str:
-    return CONCEPT_NAMES.get(iri) or _local_name(iri)
+    return CONCEPT_NAMES.get(iri) or local_name(iri)
 
 
 class _Chains:
@@ -560,7 +556,7 @@ class _Chains:
             if s in found and o in found:
                 source, target = s[cut:], o[cut:]
                 # The basis sits on the link's own node, named as scograph.mapping names it.
-                basis = bases.get(f"{s}/link/{relation}/{target}")
+                basis = bases.get(link_iri(s, relation, target))
                 attrs = shared.get((relation, basis))
                 if attrs is None:
                     attrs = shared[relation, basis] = {"relation": relation, "label": relation, "weight": 1.0}

@@ -27,7 +27,7 @@ from .errors import DataFileError, UsageError, suggest
 from .store import IRI, ClaimStore, values_clause
 from .terms import (
     ACTOR_KINDS, CONCEPT_NAMES, DCTERMS, DOMAINS, DOMAINS_ZH, ENTITY, ENTITY_CLASSES, LEVELS, LEVELS_ZH, RDF, RDFS, SCO,
-    entity_id, entity_iri,
+    entity_id, entity_iri, link_iri, local_name,
 )
 
 _DOMAIN_ALIASES = {
@@ -428,7 +428,7 @@ class ClaimsGraph:
             for row in rows:
                 if row["p"] in (SCO + "evidence", SCO + "citedAt", RDF + "type"):
                     continue
-                relation = row["p"].rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+                relation = local_name(row["p"])
                 found[(relation, entity_id(row["other"]))] = {
                     "relation": relation, "id": entity_id(row["other"]), "label": _text(row["label"]),
                     "basis": CONCEPT_NAMES.get(row["basis"]),
@@ -540,11 +540,11 @@ class ClaimsGraph:
                      for link, basis in self.store.rows("SELECT ?link ?basis WHERE { ?link sco:basis ?basis }")}
             for e, d in self.store.rows(f"SELECT ?e ?d WHERE {{ {values} ?e sco:shapedBy ?d }}"):
                 driver = entity_id(d)
-                chain.add_edge(entity_id(e), driver, key="shapedBy", basis=bases.get(f"{e}/link/shapedBy/{driver}"))
+                chain.add_edge(entity_id(e), driver, key="shapedBy", basis=bases.get(link_iri(e, "shapedBy", driver)))
             for e, r in self.store.rows(f"SELECT ?e ?r WHERE {{ {values} ?r sco:addresses ?e }}"):
                 expectation = entity_id(e)
                 chain.add_edge(entity_id(r), expectation, key="addresses",
-                               basis=bases.get(f"{r}/link/addresses/{expectation}"))
+                               basis=bases.get(link_iri(r, "addresses", expectation)))
             for d, b in self.store.rows("SELECT ?d ?b WHERE { ?d a sco:Driver ; sco:refines ?b }"):
                 chain.add_edge(entity_id(d), entity_id(b), key="refines")
         broader = {d: b for d, b, key in chain.edges(keys=True) if key == "refines"}

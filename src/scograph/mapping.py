@@ -197,7 +197,7 @@ def evidence_iri(owner: URIRef, evidence: m.Evidence) -> URIRef:
 
 
 def link_iri(subject: URIRef, predicate: URIRef, target: str) -> URIRef:
-    return URIRef(f"{subject}/link/{predicate.split('#')[-1]}/{target}")
+    return URIRef(terms.link_iri(str(subject), terms.local_name(str(predicate)), target))
 
 
 def footnote_iri(citation: m.Citation) -> URIRef:

@@ -12,6 +12,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
 from .mapping import ACTOR_CLASSES, BASES, CLASSES, DOMAINS, LEVELS, MODELS, entity_id, link_iri
+from .terms import local_name
 from .vocab import ENTITY, SCO
 
 _TYPE_NAMES = {classes[0]: kind.__name__.lower() for kind, classes in CLASSES.items()}
@@ -24,9 +25,6 @@ _ACTOR_KINDS = {cls: kind.value for kind, cls in ACTOR_CLASSES.items()}
 _SKIP = {RDF.type, SCO.evidence, SCO.citedAt}
 
 
-def _local(term: URIRef) -> str:
-    text = str(term)
-    return text.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 
 def _type_of(graph: Graph, node: URIRef) -> str | None:
@@ -57,7 +55,7 @@ def to_networkx(graph: Graph) -> nx.MultiDiGraph:
         for predicate, name in ((SCO.domain, "domain"), (SCO.level, "level"), (SCO.model, "model")):
             value = graph.value(node, predicate)
             if value is not None:
-                attrs[name] = _CONCEPT_NAMES.get(value, _local(value))
+                attrs[name] = _CONCEPT_NAMES.get(value, local_name(value))
         if kind == "actor":
             for rdf_class in graph.objects(node, RDF.type):
                 if rdf_class in _ACTOR_KINDS:
@@ -81,7 +79,7 @@ def to_networkx(graph: Graph) -> nx.MultiDiGraph:
         for predicate, obj in graph.predicate_objects(subject):
             if predicate in _SKIP or obj not in types:
                 continue
-            relation = _local(predicate)
+            relation = local_name(predicate)
             attrs = {"relation": relation, "label": relation, "weight": "1"}
             basis = graph.value(link_iri(subject, predicate, entity_id(obj)), SCO.basis)
             if basis is not None:

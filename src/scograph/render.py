@@ -146,37 +146,29 @@ def _encode_indented(value: Any, indent: str, out: list[str], encoded: dict) -> 
         out.append(int.__repr__(value))
     elif isinstance(value, float):
         out.append(_json_float(value))
-    elif isinstance(value, dict):
+    elif isinstance(value, (dict, list, tuple)):
+        is_dict = isinstance(value, dict)
         if not value:
-            out.append("{}")
+            out.append("{}" if is_dict else "[]")
             return
-        seen = encoded.get((id(value), len(indent)))
+        seen = encoded.get((id(value), len(indent))) if is_dict else None
         if seen is not None:
             out.append(seen)
             return
         start, inner = len(out), indent + "  "
         separator = ",\n" + inner
-        out.append("{\n" + inner)
-        for index, (key, item) in enumerate(value.items()):
+        out.append(("{" if is_dict else "[") + "\n" + inner)
+        for index, item in enumerate(value.items() if is_dict else value):
             if index:
                 out.append(separator)
-            out.append(_json_string(_json_key(key)))
-            out.append(": ")
+            if is_dict:
+                key, item = item
+                out.append(_json_string(_json_key(key)))
+                out.append(": ")
             _encode_indented(item, inner, out, encoded)
-        out.append("\n" + indent + "}")
-        encoded[(id(value), len(indent))] = "".join(out[start:])
-    elif isinstance(value, (list, tuple)):
-        if not value:
-            out.append("[]")
-            return
-        inner = indent + "  "
-        separator = ",\n" + inner
-        out.append("[\n" + inner)
-        for index, item in enumerate(value):
-            if index:
-                out.append(separator)
-            _encode_indented(item, inner, out, encoded)
-        out.append("\n" + indent + "]")
+        out.append("\n" + indent + ("}" if is_dict else "]"))
+        if is_dict:
+            encoded[(id(value), len(indent))] = "".join(out[start:])
     else:
         out.append(json.dumps(value))  # anything else: json's own TypeError
 

@@ -234,33 +234,36 @@ class OxigraphStore(ClaimStore):
         return cls(store)
 
     def select(self, query: str, bindings: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-        names, rows = self._tsv(query, bindings)
+        names, rows = self._answer(query, bindings)
         return [dict(zip(names, row)) for row in rows]
 
     def rows(self, query: str, bindings: dict[str, Any] | None = None) -> list[tuple]:
-        return self._tsv(query, bindings)[1]
+        return list(self._answer(query, bindings)[1])
 
     def iter_rows(self, query: str, bindings: dict[str, Any] | None = None) -> Iterator[tuple]:
-        # One line of the answer's text at a time: no list of all lines, no list of all rows.
-        text = self._answer(query, bindings)
-        parse = _tsv_value
-        start = text.find("\n") + 1
-        while start < len(text):
-            end = text.index("\n", start)
-            yield tuple([parse(token) for token in text[start:end].split("\t")])
-            start = end + 1
+        return self._answer(query, bindings)[1]
 
-    def _answer(self, query: str, bindings: dict[str, Any] | None) -> str:
+    def _answer(self, query: str, bindings: dict[str, Any] | None) -> tuple[list[str], Iterator[tuple]]:
+        """The variables' names, and the rows one line of the answer's text at a time.
+
+        Oxigraph writes the whole answer as TSV in one call, and splitting text is cheaper
+        than a Python object for every term of every solution (a quarter of a large lookup);
+        reading it line by line holds no list of all lines or rows.
+        """
         solutions = self.store.query(SPARQL_PREFIXES + bind(query, bindings))
-        return solutions.serialize(format=_OX.QueryResultsFormat.TSV).decode("utf-8")
+        text = solutions.serialize(format=_OX.QueryResultsFormat.TSV).decode("utf-8")
+        header_end = text.find("\n")
+        names = [name[1:] for name in text[:header_end].split("\t")] if header_end > 0 else []
 
-    def _tsv(self, query: str, bindings: dict[str, Any] | None) -> tuple[list[str], list[tuple]]:
-        # Oxigraph writes the whole answer as TSV in one call, and splitting text is cheaper
-        # than a Python object for every term of every solution (a quarter of a large lookup).
-        lines = self._answer(query, bindings).split("\n")
-        names = [name[1:] for name in lines[0].split("\t")] if lines[0] else []
-        parse = _tsv_value
-        return names, [tuple([parse(token) for token in line.split("\t")]) for line in lines[1:-1]]
+        def rows() -> Iterator[tuple]:
+            parse = _tsv_value
+            start = header_end + 1
+            while start < len(text):
+                end = text.index("\n", start)
+                yield tuple([parse(token) for token in text[start:end].split("\t")])
+                start = end + 1
+
+        return names, rows()
 
     def construct(self, query: str, bindings: dict[str, Any] | None = None) -> bytes:
         import pyoxigraph as ox
@@ -296,13 +299,6 @@ class SparqlEndpointStore(ClaimStore):
         self.url = url
         self.timeout = timeout
 
-    def _post(self, query: str, accept: str) -> bytes:
-        from urllib.request import Request
-
-        request = Request(self.url, data=query.encode("utf-8"), method="POST",
-                          headers={"Content-Type": "application/sparql-query; charset=utf-8", "Accept": accept})
-        return self._send(request)[0]
-
     def query(self, query: str, accept: str) -> tuple[bytes, str]:
         """Send a query as the ``query`` field of a POSTed form; the answer's bytes and its media type.
 
@@ -310,19 +306,14 @@ class SparqlEndpointStore(ClaimStore):
         (older ones know no ``application/sparql-query`` body); the media type is ``""`` when
         the endpoint names none. HTTP errors and refused connections are one-line EndpointErrors.
         """
-        from urllib.parse import urlencode
-        from urllib.request import Request
-
-        request = Request(self.url, data=urlencode({"query": query}).encode("ascii"), method="POST",
-                          headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": accept})
-        return self._send(request)
-
-    def _send(self, request) -> tuple[bytes, str]:
         from urllib.error import HTTPError, URLError
-        from urllib.request import urlopen
+        from urllib.parse import urlencode
+        from urllib.request import Request, urlopen
 
         from .errors import EndpointError
 
+        request = Request(self.url, data=urlencode({"query": query}).encode("ascii"), method="POST",
+                          headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": accept})
         try:
             with urlopen(request, timeout=self.timeout) as response:
                 media_type = (response.headers.get("Content-Type") or "").partition(";")[0].strip().lower()
@@ -336,12 +327,12 @@ class SparqlEndpointStore(ClaimStore):
     def select(self, query: str, bindings: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         import json
 
-        payload = json.loads(self._post(SPARQL_PREFIXES + bind(query, bindings), "application/sparql-results+json"))
+        payload = json.loads(self.query(SPARQL_PREFIXES + bind(query, bindings), "application/sparql-results+json")[0])
         names = payload["head"]["vars"]
         return [{name: _json_value(binding.get(name)) for name in names} for binding in payload["results"]["bindings"]]
 
     def construct(self, query: str, bindings: dict[str, Any] | None = None) -> bytes:
-        return self._post(SPARQL_PREFIXES + bind(query, bindings), "application/n-triples")
+        return self.query(SPARQL_PREFIXES + bind(query, bindings), "application/n-triples")[0]
 
     def ntriples(self) -> bytes:
         return self.construct("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")

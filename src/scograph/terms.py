@@ -81,3 +81,13 @@ def entity_iri(entity_id: str) -> str:
 
 def entity_id(iri: str) -> str:
     return iri[len(ENTITY):] if iri.startswith(ENTITY) else iri
+
+
+def local_name(iri: str) -> str:
+    """The last part of an IRI, after its '#' or last '/': ``sco:shapedBy`` -> ``shapedBy``."""
+    return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+def link_iri(subject_iri: str, relation: str, target_id: str) -> str:
+    """The IRI of the qualified link (``sco:Link``) from a subject to a target by a relation."""
+    return f"{subject_iri}/link/{relation}/{target_id}"

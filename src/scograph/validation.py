@@ -12,6 +12,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from .errors import Problem, ValidationFailed
+from .terms import local_name
 from .vocab import ENTITY
 
 
@@ -50,7 +51,7 @@ def shacl_problems(rdf) -> list[tuple[str, str, str]]:
         path = report.value(result, SH.resultPath)
         message = report.value(result, SH.resultMessage)
         component = report.value(result, SH.sourceConstraintComponent)
-        path_name = str(path).rsplit("#", 1)[-1].rsplit("/", 1)[-1] if path is not None else ""
+        path_name = local_name(str(path)) if path is not None else ""
         rule = "shacl:" + str(component).rsplit("#", 1)[-1] if component is not None else "shacl"
         where = str(focus)[len(str(ENTITY)):] if str(focus).startswith(str(ENTITY)) else str(focus)
         found.append((_owner(focus), f"{where}: {path_name + ': ' if path_name else ''}{message}", rule))
