@@ -76,9 +76,9 @@ def fetch(url: str, *, data: bytes | None = None, headers: dict | None = None, m
     request = urllib.request.Request(url, data=data, headers=headers or {}, method=method)
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
-            return response.status, dict(response.headers), response.read()
+            return response.status, response.headers, response.read()  # case-insensitive names
     except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers), error.read()
+        return error.code, error.headers, error.read()
 
 
 def query_url(endpoint: str, query: str, **params: str) -> str:
@@ -518,7 +518,7 @@ def test_a_runaway_query_is_stopped_while_other_clients_get_answers(served, endp
     (b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n", 405),
     (b"GET /sparql?query=%FF HTTP/1.1\r\nHost: x\r\n\r\n", 400),
     (b"GET /nowhere HTTP/1.1\r\nHost: x\r\n\r\n", 404),
-    (b"BREW /pot HTTP/1.1\r\nHost: x\r\n\r\n", 501),
+    (b"BREW /pot HTTP/1.1\r\nHost: x\r\n\r\n", 405),
 ], ids=["put", "wrong-type", "no-length", "truncated-body", "negative-length", "not-utf8", "post-elsewhere",
         "bad-percent-encoding", "not-found", "unknown-method"])
 def test_malformed_requests_get_clear_4xx(base, request_bytes, expected):
@@ -536,10 +536,10 @@ def test_stalled_clients_are_dropped_and_others_are_served(base, endpoint):
                             b"Content-Length: 40\r\n\r\nSELECT * WHERE")
         status, _, _ = fetch(query_url(endpoint, "ASK {}"))
         assert status == 200
-        # Each is closed after the request timeout; the one that sent its headers first hears why.
-        assert read_until_closed(no_end_of_headers) == b""
-        answer = read_until_closed(half_a_body)
-        assert statuses(answer) == [408] and b"did not arrive within 3 s" in answer
+        # Each is answered 408 and closed when the whole-request deadline passes.
+        for stalled in (no_end_of_headers, half_a_body):
+            answer = read_until_closed(stalled)
+            assert statuses(answer) == [408] and b"did not arrive within 3 s" in answer
 
 
 def test_too_many_connections_get_503_and_the_server_recovers(base, endpoint):
@@ -595,7 +595,7 @@ def test_an_expectations_page(base):
     status, headers, body = fetch(base + "id/exp-tj-anti-drug-centre", headers={"Accept": "text/html"})
     page = body.decode()
     assert status == 200 and headers["Vary"] == "Accept"
-    assert "Implement Tajikistan&#x27;s proposal to set up an SCO anti-drug centre in Dushanbe" in page
+    assert "Implement Tajikistan&#39;s proposal to set up an SCO anti-drug centre in Dushanbe" in page
     assert "落实塔方提出的在杜尚别设立上合组织禁毒中心的建议" in page
     assert ANTI_DRUG_QUOTE in page and "p. 99, note 3" in page
     assert 'href="/id/src-inforos-2019-tajikistan-sco-vision"' in page  # the footnote's source
@@ -633,7 +633,7 @@ def test_home_page(graph, base):
         assert country in page
     assert 'href="/id/drv-afghanistan"' in page and 'href="/id/rsp-afghanistan-response-capacity"' in page
     assert '<form action="/search"' in page and '<textarea name="query"' in page
-    assert "VALUES (?country ?lang) { (&lt;https://w3id.org/scograph/id/tj&gt; &quot;en&quot;) }" in page
+    assert "VALUES (?country ?lang) { (&lt;https://w3id.org/scograph/id/tj&gt; &#34;en&#34;) }" in page
     for named in queries.named_queries():
         assert f'href="/?query={named.name}#query"' in page
     status, _, body = fetch(base + "?query=chains", headers={"Accept": "text/html"})

@@ -21,17 +21,24 @@ def serve(
     data: DataOption = None,
     timeout: Annotated[float, typer.Option(help="Seconds a query may run before it is stopped (503).", metavar="SECONDS")] = 10.0,
     max_rows: Annotated[int, typer.Option(help="Rows (or triples) a result may carry; the rest is cut.")] = 10_000,
+    max_result_bytes: Annotated[int, typer.Option(help="Bytes a result may carry; the rest is cut.")] = 16 * 1024 * 1024,
     max_request_bytes: Annotated[int, typer.Option(help="Largest request body or query string (413/414 above).")] = 64 * 1024,
+    request_timeout: Annotated[float, typer.Option(help="Seconds a client has to send a whole request (408), and to take an answer it falls behind on.", metavar="SECONDS")] = 10.0,
     workers: Annotated[int, typer.Option(help="Query worker processes: queries answered at once.")] = 4,
     worker_memory: Annotated[int, typer.Option(help="Memory a query worker may use, in MB (0: no cap).", metavar="MB")] = 2048,
+    max_connections: Annotated[int, typer.Option(help="Open connections in all (503 above).")] = 512,
+    max_client_connections: Annotated[int, typer.Option(help="Open connections from one client address (503 above).")] = 32,
+    cors: Annotated[list[str] | None, typer.Option(help="Let browser scripts from this origin read the answers (repeatable; * for any).", metavar="ORIGIN")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", help="No access log on stderr.")] = False,
 ) -> None:
     """Serve the graph: a read-only SPARQL endpoint at /sparql and a page for every entity at /id/ID."""
     from .server import ServerSettings, is_loopback, make_server
 
     settings = ServerSettings(host=host, port=port, data=data, timeout=timeout, max_rows=max_rows,
-                              max_request_bytes=max_request_bytes, workers=workers, worker_memory_mb=worker_memory,
-                              quiet=quiet)
+                              max_result_bytes=max_result_bytes, max_request_bytes=max_request_bytes,
+                              request_timeout=request_timeout, workers=workers, worker_memory_mb=worker_memory,
+                              max_connections=max_connections, max_client_connections=max_client_connections,
+                              cors=tuple(cors or ()), quiet=quiet)
     if not is_loopback(host):
         typer.echo(f"warning: listening on {host}: anyone who can reach this machine can query the graph", err=True)
     server = make_server(settings, log=lambda message: typer.echo(message, err=True))
@@ -41,7 +48,6 @@ def serve(
                err=True)
     try:
         server.serve_forever()
-    except KeyboardInterrupt:
-        typer.echo("stopped", err=True)
     finally:
         server.close()
+    typer.echo("stopped", err=True)
