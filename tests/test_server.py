@@ -47,7 +47,7 @@ EXPLOSIVE = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 @contextlib.contextmanager
 def running_server(**overrides):
     """A server on a free loopback port (the test limits, changed by ``overrides``): yields (server, base URL)."""
-    background = BackgroundServer(ServerSettings(port=0, data=DATA, **(LIMITS | overrides)))
+    background = BackgroundServer(ServerSettings(**({"port": 0, "data": DATA} | LIMITS | overrides)))
     base = background.start()
     try:
         yield background.server, base

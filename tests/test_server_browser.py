@@ -6,6 +6,7 @@ the README (docs/screenshot-expectation.png).
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -29,11 +30,17 @@ FLAGS = [
 # JavaScript stays on (--dump-dom needs it); the pages carry none, and their Content-Security-Policy forbids it.
 
 
+INSTALL = "apt-get install chromium fonts-noto-cjk"
+
+
 def chromium() -> str:
+    """The browser on PATH; without one the browser tests skip (and say how to install it), but fail under CI."""
     found = shutil.which("chromium") or shutil.which("chromium-browser")
     if found is None:
-        pytest.fail("Chromium is not installed; install it with `apt-get install -y chromium fonts-noto-cjk` "
-                    "(CI's .ci/run does)")
+        message = f"no Chromium on PATH, so the pages are not checked in a browser; install it with `{INSTALL}`"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(message + " (CI must run the browser tests; .ci/run installs it)")
+        pytest.skip(message)
     return found
 
 
@@ -123,6 +130,29 @@ def test_expectation_page_in_chromium(base, tmp_path):
     assert shot.returncode == 0, shot.stderr[-500:]
     image = (tmp_path / "expectation.png").read_bytes()
     assert image[:8] == b"\x89PNG\r\n\x1a\n" and len(image) > 20_000
+
+
+def _pytest_without_a_browser(ci: bool) -> subprocess.CompletedProcess:
+    """This file's browser tests, run by pytest in a process whose PATH holds no browser."""
+    env = {k: v for k, v in os.environ.items() if k != "CI"}
+    env["PATH"] = os.path.dirname(sys.executable)
+    if ci:
+        env["CI"] = "true"
+    return subprocess.run([sys.executable, "-m", "pytest", "-q", "-rs", "-p", "no:cacheprovider", __file__,
+                           "-k", "in_chromium"], capture_output=True, text=True, cwd=ROOT, env=env, timeout=300)
+
+
+def test_without_a_browser_the_browser_tests_skip_and_say_how_to_install_one():
+    result = _pytest_without_a_browser(ci=False)
+    assert result.returncode == 0, result.stdout[-2000:]
+    assert "2 skipped" in result.stdout and INSTALL in result.stdout
+
+
+def test_without_a_browser_under_ci_the_browser_tests_fail():
+    result = _pytest_without_a_browser(ci=True)
+    assert result.returncode == 1, result.stdout[-2000:]
+    assert "2 errors" in result.stdout or "2 error" in result.stdout, result.stdout[-2000:]
+    assert INSTALL in result.stdout and "CI must run the browser tests" in result.stdout
 
 
 def update() -> None:

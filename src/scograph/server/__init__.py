@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import threading
 
-from ..errors import DataFileError, UsageError
+from ..errors import UsageError
 from .settings import DEFAULT_HOST, DEFAULT_PORT, ServerSettings, host_for_url, is_loopback
 from .site import prefilled_text
 
@@ -24,9 +24,14 @@ STACK = ("starlette", "uvicorn", "jinja2", "cachetools")
 
 
 def _check_stack() -> None:
-    import importlib.util
+    import importlib
 
-    missing = [name for name in STACK if importlib.util.find_spec(name) is None]
+    missing = []
+    for name in STACK:
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            missing.append(name)
     if missing:
         raise UsageError(f"scograph serve needs {', '.join(missing)}, which are not installed; "
                          f"install them with: pip install {' '.join(missing)}")

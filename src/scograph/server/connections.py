@@ -15,7 +15,10 @@ requests whose headers have arrived). So this subclass adds:
   then it gets 408 (if it had sent anything) and the connection is closed;
 - a write deadline: once a client falls behind reading an answer (the transport's buffer
   passes its high-water mark), it has ``request_timeout`` seconds to take the rest, or the
-  connection is dropped;
+  connection is dropped. The kernel's send buffer of each connection is capped at
+  :data:`SEND_BUFFER` bytes: on loopback Linux grew it to several MB, enough to take a
+  whole 700 kB answer that a client then read for as long as it liked (measured), and
+  512 connections of that would be gigabytes of kernel memory;
 - connection limits, in all and per client address, checked when a connection opens
   (503 and closed: a dripping client costs a connection, never a thread);
 - a request head larger than the limit is refused with 414/431 before h11 sees it;
@@ -26,11 +29,15 @@ requests whose headers have arrived). So this subclass adds:
 from __future__ import annotations
 
 import asyncio
+import socket
+import struct
 from collections import Counter
 
 import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
+SEND_BUFFER = 128 * 1024
+"""Bytes the kernel may buffer for one connection's answers (it doubles this for its bookkeeping)."""
 SECURITY_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
     (b"x-frame-options", b"DENY"),
@@ -97,6 +104,12 @@ class _Guarded(H11Protocol):
         limits.by_client[address] += 1
         self._address = address
         self._counted = True
+        connection = transport.get_extra_info("socket")
+        if connection is not None:
+            try:
+                connection.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, SEND_BUFFER)
+            except OSError:
+                pass
         self._arm_request_deadline()
 
     def _refuse_connection(self, message: str) -> None:
@@ -176,11 +189,11 @@ class _Guarded(H11Protocol):
         if self._write_deadline is not None:
             self._write_deadline.cancel()
             self._write_deadline = None
-        super().on_response_complete()
+        super().on_response_complete()  # starts on a pipelined request already in, if any
         if self.transport.is_closing():
             return
-        if self._eof:
-            self.transport.close()
+        if self._eof and (self.cycle is None or self.cycle.response_complete) and not self.conn.trailing_data[0]:
+            self.transport.close()  # the client said it sends no more, and all it sent is answered
             return
         self._bytes_of_request = len(self.conn.trailing_data[0])
         if not self._request_received():
@@ -194,9 +207,7 @@ class _Guarded(H11Protocol):
                 self.cycle is None or self.cycle.response_complete):
             return False  # between requests: close
         if self._request_received():
-            if self.cycle is not None:
-                self.cycle.keep_alive = False
-            return True  # a whole request is in: answer it, then close
+            return True  # a whole request is in: answer it (and any pipelined after it), then close
         if self.cycle is not None and self.conn.their_state is h11.SEND_BODY:
             self._refuse(400, "Bad Request", "the request body ended before the length its Content-Length announced")
         else:
@@ -212,8 +223,17 @@ class _Guarded(H11Protocol):
 
     def _write_overdue(self) -> None:
         self._write_deadline = None
-        if not self.transport.is_closing():
-            self.transport.abort()  # the client stopped reading: drop what it did not take
+        if self.transport.is_closing():
+            return
+        # The client stopped reading: drop what it did not take, the kernel's buffer too (a reset, not a
+        # lingering close that would trickle the buffer out to it for as long as it reads slowly).
+        connection = self.transport.get_extra_info("socket")
+        if connection is not None:
+            try:
+                connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            except OSError:
+                pass
+        self.transport.abort()
 
     def shutdown(self) -> None:
         try:

@@ -206,9 +206,15 @@ def worker_main(inbox, outbox) -> None:
         isolated = isolate_network()
         _limit_memory(limits.memory_mb)
     except Exception as error:  # reported to the parent, which names it
-        outbox.send(("failed", f"{type(error).__name__}: {error}"))
+        try:
+            outbox.send(("failed", f"{type(error).__name__}: {error}"))
+        except OSError:
+            pass
         return
-    outbox.send(("ready", isolated))
+    try:
+        outbox.send(("ready", isolated))
+    except OSError:  # the server stopped while this worker started
+        return
     while True:
         try:
             job = inbox.recv()
