@@ -678,6 +678,9 @@ PATHS = st.one_of(
     st.text(string.printable.replace(" ", "").replace("\r", "").replace("\n", "").replace("\t", "")
             .replace("\x0b", "").replace("\x0c", ""), max_size=60).map(lambda s: "/" + s),
     st.text(max_size=60).map(lambda s: "/id/" + urllib.parse.quote(s)),
+    st.binary(max_size=30).map(lambda b: "/id/" + urllib.parse.quote(b)),  # any bytes, UTF-8 or not
+    st.binary(max_size=30).map(lambda b: "/id/adb/" + urllib.parse.quote(b)),
+    st.text(max_size=30).map(lambda s: "/id/a/" + urllib.parse.quote(s, safe="%")),
     st.text(max_size=60).map(lambda s: "/search?q=" + urllib.parse.quote(s)),
     st.lists(st.sampled_from(TOKENS), max_size=25).map(lambda t: "/sparql?query=" + urllib.parse.quote(" ".join(t))),
 )
@@ -697,8 +700,8 @@ BODIES = st.one_of(
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
-@given(method=st.sampled_from(["GET", "POST", "HEAD", "PUT", "DELETE", "OPTIONS", "POST", "POST"])
-       | st.text(string.ascii_uppercase, min_size=1, max_size=8),
+@given(method=st.sampled_from(["GET", "POST", "HEAD", "PUT", "DELETE", "OPTIONS", "POST", "POST", "get", "PROPFIND"])
+       | st.text(string.ascii_letters, min_size=1, max_size=8),
        path=PATHS, headers=HEADERS, body=BODIES,
        content_type=st.sampled_from(["application/sparql-query", "application/x-www-form-urlencoded",
                                      "application/sparql-update", "text/plain", "application/json", "", None,

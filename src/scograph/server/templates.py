@@ -77,12 +77,26 @@ def preload() -> None:
 
 
 def stream(name: str, **context):
-    """A page, rendered a piece at a time (strings)."""
-    return environment().get_template(name).generate(**context)
+    """A page, rendered a piece at a time: UTF-8 chunks of about 64 kB.
+
+    Jinja2 yields a string per template node (15,000 for a search page of 1,000 hits);
+    sent one by one, each was a thread hop and a socket write, and the page took 5.8 s
+    instead of 0.05 s (measured on 100k triples).
+    """
+    pending: list[str] = []
+    size = 0
+    for piece in environment().get_template(name).generate(**context):
+        pending.append(piece)
+        size += len(piece)
+        if size >= 64 * 1024:
+            yield "".join(pending).encode("utf-8")
+            pending, size = [], 0
+    if pending:
+        yield "".join(pending).encode("utf-8")
 
 
 def render(name: str, **context) -> bytes:
-    return "".join(stream(name, **context)).encode("utf-8")
+    return b"".join(stream(name, **context))
 
 
 # --------------------------------------------------------------------- values on entity pages
@@ -191,7 +205,7 @@ def _term_size(term) -> int:
         return 0
     if term.get("type") == "triple":
         return sum(_term_size(part) for part in term["value"].values())
-    return len(term.get("value", "")) + len(term.get("datatype", "")) + 16
+    return len(term.get("value", "").encode("utf-8", "replace")) + len(term.get("datatype", "")) + 16
 
 
 def bounded_table(table: dict, max_bytes: int) -> tuple[dict, bool]:
