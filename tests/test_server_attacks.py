@@ -230,14 +230,14 @@ def test_caches_are_bounded_in_bytes():
     assert SEARCH_CACHE_BYTES <= 16 * 1024 * 1024
 
 
-def test_an_html_result_is_cut_at_the_byte_cap(base):
-    every_quote = """SELECT ?x ?all WHERE { { SELECT (GROUP_CONCAT(?quote; separator=" ") AS ?all)
-      WHERE { ?ev sco:quote ?quote } } ?x a sco:Expectation } LIMIT 200"""
-    status, headers, body = fetch(query_url(base + "sparql", every_quote, format="html"), headers={"Accept": "text/html"})
+def test_an_html_result_is_cut_at_the_byte_cap(graph, base):
+    quotes = "SELECT ?ev ?quote WHERE { ?ev sco:quote ?quote }"
+    every = len(list(graph.store.select(quotes)))
+    status, headers, body = fetch(query_url(base + "sparql", quotes, format="html"), headers={"Accept": "text/html"})
     page = body.decode()
     assert status == 200 and headers["Scograph-Truncated"] == f"{64 * 1024} bytes"
     assert "this server caps a result at 65,536 bytes" in page
-    assert 0 < page.count("<tr><td>") < 200 and len(body) < 4 * 64 * 1024
+    assert 0 < page.count("<tr><td>") < every and len(body) < 4 * 64 * 1024
 
 
 # --------------------------------------------------------------------- never a 500
