@@ -8,6 +8,7 @@ import json
 
 import pytest
 
+from scograph import model as m
 from scograph.cli import app
 from scograph.errors import UsageError
 
@@ -56,25 +57,46 @@ def test_every_statement_has_a_stance(graph):
     assert {r["stance"] for r in graph.findings()} <= {"supports", "opposes", "concerned"}
 
 
+def _voiced_demand(graph):
+    """A demand with both the authors' words and a speaker's (dated, at an event) among its quotes."""
+    for expectation in graph.claims.expectations:
+        voices = {e.voice for e in expectation.evidence}
+        if m.Voice.authors in voices and any(e.speaker and e.date and e.occasion for e in expectation.evidence):
+            return expectation
+    pytest.fail("no demand quotes both the authors and a dated speaker at an event")
+
+
+def _expected_voice(graph, evidence: m.Evidence) -> str:
+    if evidence.voice is m.Voice.authors:
+        return "the authors"
+    name = graph.by_id[evidence.speaker].label_en
+    return f"{evidence.voice.value}: {evidence.speaker} ({name}), {evidence.date}, at {evidence.occasion}"
+
+
 def test_each_quote_says_whose_words_it_is(graph):
-    [record] = graph.records(["exp-tj-afghanistan-peaceful-settlement"])
-    voices = {e["quote"][:3]: e for e in record["evidence"]}
-    rahmon = voices["拉赫蒙"]
-    assert (rahmon["voice"], rahmon["speaker"], rahmon["speaker_label"], rahmon["date"], rahmon["occasion"]) == (
-        "reported", "rahmon", "Emomali Rahmon", "2019-04-17", "evt-putin-rahmon-talk-2019-04")
-    authors = voices["第二，"]  # the subsection's point is the authors', not Rahmon's
-    assert (authors["voice"], authors["speaker"], authors["date"]) == ("authors", None, None)
+    expectation = _voiced_demand(graph)
+    [record] = graph.records([expectation.id])
+    assert [(e["quote"], e["voice"], e["speaker"], e["date"], e["occasion"]) for e in record["evidence"]] == [
+        (e.quote, e.voice.value, e.speaker, e.date, e.occasion) for e in expectation.evidence]
+    spoken = [e for e in record["evidence"] if e["speaker"]]
+    assert all(e["speaker_label"] == graph.by_id[e["speaker"]].label_en for e in spoken)
     every = [e for r in graph.demands() for e in r["evidence"]]
     assert all((e["voice"] == "authors") == (e["speaker"] is None) for e in every)
+    assert all(e["date"] is None and e["occasion"] is None for e in every if e["voice"] == "authors")
 
 
-def test_show_prints_each_quotes_voice(runner):
-    code, out, _ = run(runner, "show", "exp-tj-afghanistan-peaceful-settlement")
-    assert code == 0
-    lines = [line for line in out.splitlines() if line.startswith("evidence")]
-    assert any("the authors: 第二，消除阿富汗局势" in line for line in lines)
-    assert any("reported: rahmon (Emomali Rahmon), 2019-04-17, at evt-putin-rahmon-talk-2019-04: 拉赫蒙" in line
-               for line in lines)
+def test_show_and_csv_print_each_quotes_voice(runner, graph):
+    expectation = _voiced_demand(graph)
+    code, out, _ = run(runner, "show", expectation.id)
+    shown = [line.split(None, 1)[1] for line in out.splitlines() if line.startswith("evidence ")]
+    notes = [f", note {e.note} ({e.source})" if e.note else "" for e in expectation.evidence]
+    assert code == 0 and shown == [f"p. {e.page}{note}, {_expected_voice(graph, e)}: {e.quote}"
+                                   for e, note in zip(expectation.evidence, notes)]
+    code, out, _ = run(runner, "demands", "--format", "csv")
+    row = next(r for r in csv.DictReader(io.StringIO(out)) if r["id"] == expectation.id)
+    assert row["quotes"].splitlines() == [f"p. {e.page}, {_expected_voice(graph, e)}: {e.quote}"
+                                          for e in expectation.evidence]
+    assert row["stance"] == expectation.stance.value
 
 
 def test_show_prints_a_finding_with_its_kind_stance_and_quotes(runner, graph):

@@ -13,7 +13,7 @@ from typing import Annotated, Optional
 import typer
 
 from .errors import ScographError, ValidationFailed
-from .render import Column, Format, field, pages, quotes, render
+from .render import Column, Format, field, pages, quotes, render, voice
 
 app = typer.Typer(
     name="scograph",
@@ -85,7 +85,7 @@ EXPECTATION_COLUMNS = [
     field("speaker_label", "speaker", 24), field("date"), Column("pages", pages),
 ]
 EXPECTATION_CSV = [
-    field("id"), field("country"), field("holder"), field("domain"), field("label"), field("label_zh"),
+    field("id"), field("country"), field("holder"), field("domain"), field("stance"), field("label"), field("label_zh"),
     field("themes"), field("speaker"), field("date"), field("initiatives"), field("documents"),
     field("drivers"), field("responses"), Column("pages", pages), Column("quotes", quotes),
 ]
@@ -169,7 +169,7 @@ def show(entity_id: Annotated[str, typer.Argument(metavar="ID", help="An entity 
         if key == "evidence":
             for item in value:
                 note = f", note {item['note']} ({item['source']})" if item.get("note") else ""
-                rows.append({"field": "evidence", "value": f"p. {item['page']}{note}, {_voice(item)}: {item['quote']}"})
+                rows.append({"field": "evidence", "value": f"p. {item['page']}{note}, {voice(item)}: {item['quote']}"})
         elif key in ("links_out", "links_in"):
             arrow = "→" if key == "links_out" else "←"
             for link in value:
@@ -179,15 +179,6 @@ def show(entity_id: Annotated[str, typer.Argument(metavar="ID", help="An entity 
             is_table = isinstance(value, list) and isinstance(value[0], dict)
             rows.append({"field": key, "value": _compact(value) if is_table else value})
     _print(rows, [field("field", max_width=20), field("value", max_width=1000)], format)
-
-
-def _voice(item: dict) -> str:
-    """Whose words a quote is, as ``show`` prints it: the authors', or a speaker's (with when and where)."""
-    if item.get("voice", "authors") == "authors" or not item.get("speaker"):
-        return "the authors"
-    name = f" ({item['speaker_label']})" if item.get("speaker_label") else ""
-    said = "".join(f", {part}" for part in (item.get("date"), item.get("occasion") and f"at {item['occasion']}") if part)
-    return f"{item['voice']}: {item['speaker']}{name}{said}"
 
 
 def _json_one(record: dict) -> str:
