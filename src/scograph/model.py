@@ -38,6 +38,11 @@ PartialDate = Annotated[str, Field(pattern=DATE_PATTERN)]
 """A date as precise as the source gives it: ``2019``, ``2019-04`` or ``2019-04-26``."""
 
 
+def _and(words: list[str]) -> str:
+    """``speaker, date and occasion``."""
+    return ", ".join(words[:-1]) + " and " + words[-1] if len(words) > 1 else words[0]
+
+
 def _sorted_unique(values: list) -> list:
     return sorted(set(values))
 
@@ -397,7 +402,7 @@ class Expectation(Entity):
                 return self
         said = ", ".join(f'{k} = "{v}"' for k, v in wanted.items())
         raise ValueError(
-            f"the record's {' and '.join(wanted)} ({said}) must be those of one of its evidence items: "
+            f"the record's {_and(list(wanted))} ({said}) must be those of one of its evidence items: "
             f"give the quote that carries them voice = \"reported\" (or \"quoted\") and {said}"
             + ("" if "speaker" in wanted else " with its speaker")
         )
