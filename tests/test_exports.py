@@ -329,7 +329,13 @@ def coarse_dates(graph, tmp_path_factory):
 
     coarser = {CENTRE: "2019-04", "exp-tj-anti-drug-strategy": "2019"}
     claims = graph.claims
-    expectations = [e.model_copy(update={"date": coarser[e.id]}) if e.id in coarser else e for e in claims.expectations]
+
+    def coarsen(expectation):  # the record's date, and that of the quotes that carry it
+        when = coarser[expectation.id]
+        evidence = [e.model_copy(update={"date": when}) if e.date == expectation.date else e for e in expectation.evidence]
+        return expectation.model_copy(update={"date": when, "evidence": evidence})
+
+    expectations = [coarsen(e) if e.id in coarser else e for e in claims.expectations]
     path = tmp_path_factory.mktemp("coarse") / "claims.ttl"
     path.write_text(claims_to_turtle(Claims(**{**dict(claims), "expectations": expectations})), encoding="utf-8")
     return ClaimsGraph.load(path)
@@ -412,7 +418,8 @@ def _statements_text(graph, **filters) -> str:
 
 def test_statement_table_has_one_row_per_demand_with_every_coding_attribute(graph):
     rows = list(csv.DictReader(io.StringIO(_statements_text(graph))))
-    assert len(rows) == len(graph.claims.expectations)
+    demands = [r for r in rows if r["statement"] == "demand"]
+    assert len(demands) == len(graph.claims.expectations)
     assert list(rows[0]) == x.STATEMENT_COLUMNS
     centre = next(r for r in rows if r["id"] == CENTRE)
     assert (centre["country"], centre["date"], centre["domain"], centre["page"], centre["footnote"]) == (
@@ -423,7 +430,29 @@ def test_statement_table_has_one_row_per_demand_with_every_coding_attribute(grap
     group = next(r for r in rows if r["holder"] == "ca-members")
     assert (group["country"], group["countries"]) == ("", "KG; KZ; TJ; UZ")
     tj = list(csv.DictReader(io.StringIO(_statements_text(graph, country="TJ", group_demands=False))))
-    assert tj and {r["country"] for r in tj} == {"TJ"}
+    assert tj and {r["country"] for r in tj if r["statement"] == "demand"} == {"TJ"}
+    assert {r["stance"] for r in demands} <= {"supports", "opposes", "concerned"}
+    assert next(r for r in rows if r["id"] == "exp-ca-no-chinese-dominance")["stance"] == "opposes"
+    # One voice per quote, in the quotes' order: the speaker's words say whose they are.
+    assert centre["voice"] == "reported: tj" and len(centre["voice"].split("\n")) == len(centre["quote"].split("\n"))
+
+
+def test_statement_table_holds_the_authors_findings_after_the_demands(graph):
+    rows = list(csv.DictReader(io.StringIO(_statements_text(graph))))
+    findings = [r for r in rows if r["statement"] == "finding"]
+    assert [r["id"] for r in findings] == sorted(f.id for f in graph.claims.findings) and findings
+    assert rows[-len(findings):] == findings
+    for row in findings:
+        finding = graph.by_id[row["id"]]
+        assert (row["kind"], row["stance"], row["about"].split("; ")) == (
+            finding.kind.value, finding.stance.value, finding.about)
+        assert row["holder"] == row["speaker"] == row["domain"] == row["date"] == ""
+    # A finding about a group counts for each member, as a group's demand does; a domain or a date leaves it out.
+    tj = {r["id"] for r in csv.DictReader(io.StringIO(_statements_text(graph, country="TJ")))
+          if r["statement"] == "finding"}
+    assert tj == {f["id"] for f in graph.findings(country="TJ")}
+    assert not [r for r in csv.DictReader(io.StringIO(_statements_text(graph, domain="security")))
+                if r["statement"] == "finding"]
 
 
 # --------------------------------------------------------------------- RDF
@@ -490,6 +519,13 @@ def test_trig_has_one_named_graph_per_source_in_rdflib_and_oxigraph(graph, tmp_p
     quotes = [str(q) for ev in source.objects(centre, URIRef("https://w3id.org/scograph/vocab#evidence"))
               for q in source.objects(ev, URIRef("https://w3id.org/scograph/vocab#quote"))]
     assert any("禁毒中心" in q for q in quotes)
+    # The quote's Web Annotation target and its selector go with the quote, never to the default graph.
+    oa = "http://www.w3.org/ns/oa#"
+    targets = [t for ev in source.objects(centre, URIRef("https://w3id.org/scograph/vocab#evidence"))
+               for t in source.objects(ev, URIRef(oa + "hasTarget"))]
+    assert targets and all(any(source.objects(source.value(t, URIRef(oa + "hasSelector")), URIRef(oa + "exact")))
+                           for t in targets)
+    assert not any(dataset.default_graph.triples((None, URIRef(oa + "exact"), None)))
     assert (centre, URIRef("https://w3id.org/scograph/vocab#holder"), URIRef(f"{ENTITY}tj")) in paper
     oxigraph_graphs = {q.graph_name.value for q in store if isinstance(q.graph_name, ox.NamedNode)}
     assert oxigraph_graphs == names - {str(dataset.default_graph.identifier)}

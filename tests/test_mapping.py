@@ -27,18 +27,36 @@ dates = st.sampled_from([None, "2019", "2019-04", "2019-04-26", "2017-06-09"])
 pages = st.integers(min_value=90, max_value=108)
 
 
+# Anchors: any text up to the limit, empty at a page's edge, white space at either end kept.
+anchor_texts = st.text(alphabet=hostile_alphabet, max_size=m.ANCHOR_LENGTH)
+
+
 @st.composite
 def evidence(draw, paper="p"):
     note = draw(st.none() | st.integers(1, 7))
+    voice = draw(st.sampled_from(list(m.Voice)))
+    spoken = voice is not m.Voice.authors
     return m.Evidence(quote=draw(texts), page=draw(pages), note=note,
-                      source=draw(st.none() | st.just("src-a")) if note else None, paper=paper)
+                      source=draw(st.none() | st.just("src-a")) if note else None, paper=paper, voice=voice,
+                      speaker=draw(st.sampled_from(["rahmon", "tj"])) if spoken else None,
+                      date=draw(dates) if spoken else None,
+                      occasion=draw(st.none() | st.just("evt-a")) if spoken else None,
+                      anchor=draw(st.none() | st.builds(m.Anchor, prefix=anchor_texts, suffix=anchor_texts)))
+
+
+@st.composite
+def link(draw):
+    basis = draw(st.sampled_from(list(m.Basis)))
+    inferred = basis is m.Basis.inferred
+    return m.Link(target=draw(ids), basis=basis,
+                  evidence=draw(st.lists(evidence(), min_size=0 if inferred else 1, max_size=3, unique_by=m.Evidence.key)),
+                  rationale=draw(texts) if inferred else None)
 
 
 @st.composite
 def claims_objects(draw):
-    evidences = st.lists(evidence(), min_size=1, max_size=3)
-    links = st.lists(st.builds(m.Link, target=ids, basis=st.sampled_from(list(m.Basis)), evidence=evidences),
-                     max_size=3, unique_by=lambda link: link.target)
+    evidences = st.lists(evidence(), min_size=1, max_size=3, unique_by=m.Evidence.key)
+    links = st.lists(link(), max_size=3, unique_by=lambda link: link.target)
     paper = m.Paper(id="p", label_zh=draw(texts), label_en=draw(texts), title=draw(texts), language="zh",
                     authors=draw(st.lists(texts, max_size=3)), doi=draw(texts), first_page=90, last_page=108,
                     keywords=draw(st.lists(texts, max_size=3)),
@@ -48,18 +66,23 @@ def claims_objects(draw):
                       language=draw(st.sampled_from(["zh", "en"])), url=draw(st.none() | texts), date=draw(dates),
                       year=draw(st.none() | st.integers(1990, 2030)))
     actor = m.Actor(id="tj", kind="state", label_zh=draw(texts), label_en=draw(texts), alpha2="TJ", alpha3="TJK",
-                    evidence=draw(st.lists(evidence(), max_size=2)))
+                    evidence=draw(st.lists(evidence(), max_size=2, unique_by=m.Evidence.key)))
     person = m.Actor(id="rahmon", kind="person", label_zh=draw(texts), label_en=draw(texts), country="tj",
                      office=draw(st.none() | texts), office_zh=draw(st.none() | texts), office_date=draw(dates))
-    driver = m.Driver(id="drv-a", label_zh=draw(texts), label_en=draw(texts), level=draw(st.sampled_from(list(m.Level))),
+    driver = m.Driver(id="drv-a", label_zh=draw(texts), label_en=draw(texts), level=draw(st.none() | st.sampled_from(list(m.Level))),
                       broader=draw(st.none() | ids), actors=draw(st.lists(ids, max_size=3)), evidence=draw(evidences))
+    own_evidence = draw(evidences)
+    # The record's speaker, date and occasion are those of one of its quotes, or none.
+    voiced = draw(st.none() | st.sampled_from([e for e in own_evidence if e.speaker] or [None]))
     expectation = m.Expectation(
         id="exp-tj-a", label_zh=draw(texts), label_en=draw(texts), description_en=draw(st.none() | texts),
         description_zh=draw(st.none() | texts), holder="tj", domain=draw(st.sampled_from(list(m.Domain))),
-        themes=draw(st.lists(ids, min_size=1, max_size=3)), speaker=draw(st.none() | st.just("rahmon")),
-        date=draw(dates), drivers=draw(links), evidence=draw(evidences))
+        themes=draw(st.lists(ids, min_size=1, max_size=3)), stance=draw(st.sampled_from(list(m.Stance))),
+        speaker=voiced.speaker if voiced else None, date=voiced.date if voiced else None,
+        occasion=voiced.occasion if voiced else None, drivers=draw(links), evidence=own_evidence)
     response = m.Response(id="rsp-a", label_zh=draw(texts), label_en=draw(texts), addressee="tj", broader=draw(st.none() | ids),
-                          domain=draw(st.sampled_from(list(m.Domain))), model=draw(st.none() | st.sampled_from(list(m.Model))),
+                          domain=draw(st.none() | st.sampled_from(list(m.Domain))),
+                          model=draw(st.none() | st.sampled_from(list(m.Model))),
                           addresses=draw(links), evidence=draw(evidences))
     indicator = m.Indicator(id="ind-a", label_zh=draw(texts), label_en=draw(texts),
                             value=draw(st.floats(allow_nan=False, allow_infinity=False, width=64)),
@@ -67,11 +90,16 @@ def claims_objects(draw):
                             evidence=draw(evidences))
     event = m.Event(id="evt-a", kind="summit", label_zh=draw(texts), label_en=draw(texts), date=draw(dates),
                     place=draw(st.none() | texts), place_zh=draw(st.none() | texts), participants=draw(st.lists(ids, max_size=2)))
+    finding = m.Finding(id="fnd-a", label_zh=draw(texts), label_en=draw(texts),
+                        kind=draw(st.sampled_from(list(m.FindingKind))), stance=draw(st.sampled_from(list(m.Stance))),
+                        about=draw(st.lists(ids, min_size=1, max_size=3)), evidence=draw(evidences))
     return m.Claims(papers=[paper], sources=[source], actors=[actor, person], drivers=[driver],
                     expectations=[expectation], responses=[response], indicators=[indicator], events=[event],
+                    findings=[finding],
                     themes=[m.Theme(id="theme-a", label_zh=draw(texts), label_en=draw(texts), broader=draw(st.none() | ids))],
                     initiatives=[m.Initiative(id="ini-a", kind="railway", label_zh=draw(texts), label_en=draw(texts))],
-                    documents=[m.Document(id="doc-a", kind="treaty", label_zh=draw(texts), label_en=draw(texts),
+                    documents=[m.Document(id="doc-a", kind=draw(st.sampled_from(["treaty", "project"])),
+                                          label_zh=draw(texts), label_en=draw(texts),
                                           period_start=draw(dates), period_end=draw(dates))])
 
 

@@ -20,10 +20,12 @@ from rdflib.compare import isomorphic
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.util import from_n3
 
+from scograph import model as m
 from scograph import queries
 from scograph.cli import app
 from scograph.errors import DataFileError, UsageError
 from scograph.graph import ClaimsGraph
+from scograph.provenance import iter_evidence
 from scograph.queries import ResultFormat, SparqlSyntaxError
 from scograph.terms import ENTITY, SCO, XSD
 
@@ -53,6 +55,8 @@ CASES = [
     ("drivers-by-level", {"level": "international"}),
     ("figures", {}),
     ("figures", {"subject": "KG"}),
+    ("findings", {}),
+    ("findings", {"country": "TJ", "lang": "zh"}),
     ("footnotes", {}),
     ("footnotes", {"page": "99"}),
     ("four-models", {}),
@@ -383,9 +387,28 @@ def test_figures_kyrgyzstan_fdi_fell_27_7_percent(graph):
 def test_who_said_what_rahmon_to_putin_april_2019(graph):
     found = rows(graph, "who-said-what", speaker="rahmon")
     # p. 100 note 1: in April 2019, talking with Putin, Rahmon called for a peaceful settlement in Afghanistan.
-    assert has_row(found, demand="exp-tj-afghanistan-peaceful-settlement", date="2019-04-17", page="100",
-                   name="Emomali Rahmon")
+    assert has_row(found, claim="exp-tj-afghanistan-peaceful-settlement", date="2019-04-17", page="100",
+                   name="Emomali Rahmon", voice="sco:ReportedVoice")
     assert {r["speaker"] for r in found} == {"rahmon"}
+
+
+def test_who_said_what_lists_only_the_speakers_own_words(graph):
+    found = rows(graph, "who-said-what")
+    authors = {(owner.split(" → ")[0], e.page, e.quote) for owner, e in iter_evidence(graph.claims)
+               if e.voice is m.Voice.authors}
+    assert found and not {(r["claim"], int(r["page"]), r["quote"]) for r in found} & authors
+    assert {r["voice"] for r in found} <= {"sco:ReportedVoice", "sco:QuotedVoice"}
+    # The authors' own sentence on Rahmon's demand (p. 100, the subsection's point) is not his.
+    assert not any(r["quote"].startswith("第二，消除阿富汗局势") for r in found)
+
+
+def test_findings_about_tajikistan_are_those_about_it_or_its_group(graph):
+    found = rows(graph, "findings", country="TJ")
+    assert {r["finding"] for r in found} == {f["id"] for f in graph.findings(country="TJ")}
+    assert {r["stance"] for r in found} <= {"sco:Supports", "sco:Opposes", "sco:Concerned"}
+    # p. 99: Kyrgyzstan and Tajikistan are more concerned than Kazakhstan and Uzbekistan with spreading extremism.
+    assert has_row(found, page="99", kind="comparison", stance="sco:Concerned",
+                   quote="相比于哈萨克斯坦与乌兹别克斯坦，在上合组织框架内，吉尔吉斯斯坦和塔吉克斯坦对这一问题更为关注。")
 
 
 def test_inferred_links_drug_trafficking_behind_the_anti_drug_centre(graph):
@@ -434,6 +457,10 @@ def test_describe_entity_is_the_anti_drug_centre_with_its_evidence(graph):
     assert (evidence[0], sco("footnote"), Literal(3)) in described
     link = URIRef(f"{entity}/link/shapedBy/drv-afghan-drug-trafficking")
     assert (link, sco("basis"), sco("Inferred")) in described and any(described.objects(link, sco("evidence")))
+    oa = lambda local: URIRef("http://www.w3.org/ns/oa#" + local)  # noqa: E731
+    target = described.value(evidence[0], oa("hasTarget"))  # the quote as a Web Annotation target
+    assert target is not None and (target, oa("hasSource"), URIRef(ENTITY + "chen-zeng-2019")) in described
+    assert any(described.objects(described.value(target, oa("hasSelector")), oa("prefix")))
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -13,7 +13,7 @@ import re
 import pytest
 from pyshacl import validate
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import OWL, RDF, RDFS, SH
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH
 
 from scograph import model as m
 from scograph.mapping import (
@@ -24,11 +24,13 @@ from scograph.mapping import (
     FIELDS,
     LEVELS,
     MODELS,
+    STANCES,
+    VOICES,
     claims_to_graph,
     iri,
     link_iri,
 )
-from scograph.vocab import SCO, resource_text
+from scograph.vocab import OA, SCO, resource_text
 
 VOCAB_IRI = URIRef(str(SCO).rstrip("#"))
 
@@ -36,8 +38,9 @@ VOCAB_IRI = URIRef(str(SCO).rstrip("#"))
 # ------------------------------------------------------------------ sample claims
 
 
-def ev(quote: str, page: int = 95, note: int | None = None, source: str | None = None) -> m.Evidence:
-    return m.Evidence(quote=quote, page=page, note=note, source=source, paper="paper-a")
+def ev(quote: str, page: int = 95, note: int | None = None, source: str | None = None, **voice) -> m.Evidence:
+    return m.Evidence(quote=quote, page=page, note=note, source=source, paper="paper-a",
+                      anchor=m.Anchor(prefix="在此之前，", suffix="。此后"), **voice)
 
 
 def sample_claims() -> m.Claims:
@@ -94,7 +97,13 @@ def sample_claims() -> m.Claims:
                  evidence=[ev("政治过渡", note=1, source="src-news")]),
         m.Driver(id="drv-succession", label_zh="权力交接", label_en="Succession", level="regional",
                  broader="drv-transition", evidence=[ev("权力交接", page=93)]),
+        m.Driver(id="drv-enlargement", label_zh="扩员", label_en="Enlargement", evidence=[ev("扩员", page=90)]),
     ]
+    finding = m.Finding(
+        id="fnd-kz-clearest", label_zh="哈萨克斯坦的立场最为明显", label_en="Kazakhstan is the clearest",
+        description_en="A comparison.", description_zh="比较。", kind="comparison", stance="supports",
+        about=["kz", "theme-trust", "exp-dialogue"], evidence=[ev("体现得最为明显", page=98)],
+    )
     event = m.Event(
         id="evt-bishkek", kind="summit", label_zh="比什凯克峰会", label_en="Bishkek summit",
         description_en="A summit.", description_zh="峰会。", date="2019-06-13",
@@ -106,6 +115,7 @@ def sample_claims() -> m.Claims:
         description_en="A charter.", description_zh="宪章。", date="2002-06",
         period_start="2002", period_end="2025-12-31", evidence=[ev("宪章", page=97)],
     )
+    grant = m.Document(id="doc-grant", kind="project", label_zh="国家社科基金项目", label_en="A national grant")
     initiative = m.Initiative(
         id="ini-rail", kind="railway", label_zh="中吉乌铁路", label_en="China–Kyrgyzstan–Uzbekistan railway",
         description_en="A railway.", description_zh="铁路。",
@@ -119,12 +129,17 @@ def sample_claims() -> m.Claims:
             occasion="evt-bishkek", initiatives=["ini-rail"], documents=["doc-charter"],
             drivers=[
                 m.Link(target="drv-transition", basis="stated", evidence=[ev("因此", page=97)]),
-                m.Link(target="drv-succession", basis="inferred", evidence=[ev("由于", page=97)]),
+                m.Link(target="drv-succession", basis="inferred", evidence=[ev("由于", page=97)],
+                       rationale="The succession is read as the reason for the demand."),
+                m.Link(target="drv-enlargement", basis="inferred", rationale="A reading without a quote."),
             ],
-            evidence=[ev("期待加强政治对话", page=97)],
+            evidence=[ev("期待加强政治对话", page=97),
+                      ev("“加强信任、对话与合作”", page=98, note=1, source="src-news", voice="quoted",
+                         speaker="tokayev", date="2019-06-14", occasion="evt-bishkek")],
         ),
         m.Expectation(id="exp-trade", label_zh="扩大贸易", label_en="More trade", holder="ca-members",
-                      domain="economic", themes=["theme-trust"], evidence=[ev("扩大贸易", page=101)]),
+                      domain="economic", themes=["theme-trust"], stance="opposes",
+                      evidence=[ev("扩大贸易", page=101), ev("哈萨克斯坦认为", page=101, voice="reported", speaker="kz")]),
     ]
     response = m.Response(
         id="rsp-trust", label_zh="建设团结互信的典范", label_en="Build the model of solidarity", addressee="sco",
@@ -140,8 +155,8 @@ def sample_claims() -> m.Claims:
     )
     return m.Claims(
         papers=[paper, cited_paper], sources=[source], actors=actors, themes=themes, drivers=drivers,
-        expectations=expectations, responses=[response, detail], initiatives=[initiative], documents=[document],
-        events=[event], indicators=[indicator],
+        expectations=expectations, responses=[response, detail], initiatives=[initiative],
+        documents=[document, grant], events=[event], indicators=[indicator], findings=[finding],
     )
 
 
@@ -228,6 +243,10 @@ def test_sample_covers_every_class_and_field(sample):
     assert set(ACTOR_CLASSES.values()) <= types
     assert {SCO.Evidence, SCO.Link, SCO.Footnote, SCO.Section} <= types
     assert set(BASES.values()) <= set(sample.objects(None, SCO.basis))
+    assert {VOICES[m.Voice.authors], VOICES[m.Voice.reported], VOICES[m.Voice.quoted]} == set(sample.objects(None, SCO.voice))
+    assert set(STANCES.values()) - {STANCES[m.Stance.concerned]} <= set(sample.objects(None, SCO.stance))
+    assert {OA.SpecificResource, OA.TextQuoteSelector} <= types
+    assert {SCO.rationale, OA.prefix, OA.suffix, OA.exact} <= set(sample.predicates())
     for kind, fields in FIELDS.items():
         subjects = set(sample.subjects(RDF.type, CLASSES[kind][0]))
         for field in fields:
@@ -331,6 +350,83 @@ def _paper_pages_reversed(g: Graph):
     return iri("paper-a"), URIRef("http://purl.org/ontology/bibo/pageStart")
 
 
+def _evidence_of(g: Graph, owner: str, quote: str) -> URIRef:
+    return next(e for e in g.objects(iri(owner), SCO.evidence) if str(g.value(e, SCO.quote)) == quote)
+
+
+def _reported_words_without_speaker(g: Graph):
+    node = _evidence_of(g, "exp-trade", "哈萨克斯坦认为")
+    g.remove((node, SCO.speaker, None))
+    return node, None
+
+
+def _authors_words_with_a_speaker(g: Graph):
+    node = _evidence_of(g, "rsp-trust", "团结互信")
+    g.add((node, SCO.speaker, iri("tokayev")))
+    return node, None
+
+
+def _date_without_a_speaker(g: Graph):
+    node = _evidence_of(g, "rsp-trust", "团结互信")
+    g.add((node, DCTERMS.date, Literal("2019", datatype=URIRef("http://www.w3.org/2001/XMLSchema#gYear"))))
+    return node, None
+
+
+def _evidence_without_target(g: Graph):
+    node = _evidence_of(g, "rsp-trust", "团结互信")
+    for target in list(g.objects(node, OA.hasTarget)):
+        for selector in list(g.objects(target, OA.hasSelector)):
+            drop(g, selector)
+        drop(g, target)
+    return node, OA.hasTarget
+
+
+def _target_on_another_page(g: Graph):
+    node = _evidence_of(g, "rsp-trust", "团结互信")
+    g.set((g.value(node, OA.hasTarget), SCO.page, Literal(106)))
+    return node, None
+
+
+def _selector_of_another_text(g: Graph):
+    node = _evidence_of(g, "rsp-trust", "团结互信")
+    selector = g.value(g.value(node, OA.hasTarget), OA.hasSelector)
+    g.set((selector, OA.exact, Literal("团结", lang="zh")))
+    return node, None
+
+
+def _inferred_link_without_rationale(g: Graph):
+    node = link_iri(iri("exp-dialogue"), SCO.shapedBy, "drv-succession")
+    g.remove((node, SCO.rationale, None))
+    return node, None
+
+
+def _stated_link_without_evidence(g: Graph):
+    node = link_iri(iri("exp-dialogue"), SCO.shapedBy, "drv-transition")
+    for evidence in list(g.objects(node, SCO.evidence)):
+        drop(g, evidence)
+    return node, None
+
+
+def _speaker_no_evidence_carries(g: Graph):
+    g.set((iri("exp-dialogue"), SCO.speaker, iri("kz-mfa")))
+    return iri("exp-dialogue"), None
+
+
+def _finding_about_nothing(g: Graph):
+    g.remove((iri("fnd-kz-clearest"), SCO.about, None))
+    return iri("fnd-kz-clearest"), SCO.about
+
+
+def _finding_of_no_known_kind(g: Graph):
+    g.set((iri("fnd-kz-clearest"), SCO.findingKind, Literal("opinion")))
+    return iri("fnd-kz-clearest"), SCO.findingKind
+
+
+def _stance_outside_the_three(g: Graph):
+    g.set((iri("exp-trade"), SCO.stance, SCO.Neutral))
+    return iri("exp-trade"), SCO.stance
+
+
 BREAKS = {
     "missing zh label": _remove_zh_label,
     "holder is a theme": _holder_is_a_theme,
@@ -347,6 +443,18 @@ BREAKS = {
     "link for an unasserted statement": _link_for_an_unasserted_statement,
     "actor with two kinds": _actor_with_two_kinds,
     "paper pages reversed": _paper_pages_reversed,
+    "reported words without a speaker": _reported_words_without_speaker,
+    "the authors' words with a speaker": _authors_words_with_a_speaker,
+    "a date without a speaker": _date_without_a_speaker,
+    "evidence without an annotation target": _evidence_without_target,
+    "an annotation target on another page": _target_on_another_page,
+    "a selector of another text": _selector_of_another_text,
+    "an inferred link without a rationale": _inferred_link_without_rationale,
+    "a stated link without evidence": _stated_link_without_evidence,
+    "a speaker no evidence carries": _speaker_no_evidence_carries,
+    "a finding about nothing": _finding_about_nothing,
+    "a finding of no known kind": _finding_of_no_known_kind,
+    "a stance outside the three": _stance_outside_the_three,
 }
 
 
@@ -382,12 +490,12 @@ def test_every_term_mapping_uses_is_defined(vocab):
     used = set()
     for classes in CLASSES.values():
         used |= set(classes)
-    for table in (ACTOR_CLASSES, DOMAINS, MODELS, LEVELS, BASES):
+    for table in (ACTOR_CLASSES, DOMAINS, MODELS, LEVELS, BASES, VOICES, STANCES):
         used |= set(table.values())
     for fields in FIELDS.values():
         used |= {field.predicate for field in fields}
     used |= {SCO.Evidence, SCO.Link, SCO.Footnote, SCO.Section, SCO.ThemeScheme, SCO.quote, SCO.page,
-             SCO.footnote, SCO.citedSource, SCO.inPaper, SCO.basis}
+             SCO.footnote, SCO.citedSource, SCO.inPaper, SCO.basis, SCO.voice, SCO.rationale}
     defined = set(vocab.subjects(RDFS.label, None))
     assert not {t for t in used if str(t).startswith(str(SCO))} - defined
 

@@ -26,7 +26,10 @@ REFERENCES: dict[str, dict[str, tuple[str, ...]]] = {
     "Document": {"issuers": ("actor",)},
     "Event": {"participants": ("actor",)},
     "Indicator": {"subject": ("actor",)},
+    "Finding": {"about": ("actor", "theme", "driver", "expectation", "response", "initiative", "document", "event")},
 }
+EVIDENCE_REFERENCES: dict[str, tuple[str, ...]] = {"speaker": ("actor",), "occasion": ("event",)}
+"""The references a piece of evidence makes (whose words, said where)."""
 
 
 def kind_of(entity: Entity) -> str:
@@ -58,22 +61,20 @@ def check_claims(claims: Claims, locate: Callable[[str], str] = str) -> list[Pro
                 return True
         return False
 
+    def check_reference(owner: str, where: str, field: str, target: str, allowed: tuple[str, ...]) -> None:
+        found = by_id.get(target)
+        if found is None:
+            problems.append(Problem(
+                locate(owner), f"{where}: {field}: unknown id {target!r}{suggest(target, by_id)}", "reference"))
+        elif not matches(found, allowed):
+            problems.append(Problem(
+                locate(owner), f"{where}: {field}: {target!r} is a {kind_of(found)}, expected {' or '.join(allowed)}",
+                "reference-type"))
+
     for entity in claims.entities():
         for field, allowed in REFERENCES.get(type(entity).__name__, {}).items():
             for target in _targets(getattr(entity, field)):
-                found = by_id.get(target)
-                if found is None:
-                    problems.append(Problem(
-                        locate(entity.id),
-                        f"{entity.id}: {field}: unknown id {target!r}{suggest(target, by_id)}",
-                        "reference",
-                    ))
-                elif not matches(found, allowed):
-                    problems.append(Problem(
-                        locate(entity.id),
-                        f"{entity.id}: {field}: {target!r} is a {kind_of(found)}, expected {' or '.join(allowed)}",
-                        "reference-type",
-                    ))
+                check_reference(entity.id, entity.id, field, target, allowed)
 
     cited_by: dict[tuple[str, int, int], str] = {}
     for source in claims.sources + claims.papers:
@@ -92,6 +93,9 @@ def check_claims(claims: Claims, locate: Callable[[str], str] = str) -> list[Pro
 
     for entity_id, evidence in iter_evidence(claims):
         owner = entity_id.split(" → ")[0]
+        for field, allowed in EVIDENCE_REFERENCES.items():
+            if getattr(evidence, field) is not None:
+                check_reference(owner, f"{entity_id}: evidence p. {evidence.page}", field, getattr(evidence, field), allowed)
         paper = papers.get(evidence.paper)
         if paper is None:
             problems.append(Problem(locate(owner), f"{entity_id}: evidence: unknown paper {evidence.paper!r}", "reference"))

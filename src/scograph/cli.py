@@ -13,7 +13,7 @@ from typing import Annotated, Optional
 import typer
 
 from .errors import ScographError, ValidationFailed
-from .render import Column, Format, field, pages, quotes, render
+from .render import Column, Format, field, pages, quotes, render, voice
 
 app = typer.Typer(
     name="scograph",
@@ -85,7 +85,7 @@ EXPECTATION_COLUMNS = [
     field("speaker_label", "speaker", 24), field("date"), Column("pages", pages),
 ]
 EXPECTATION_CSV = [
-    field("id"), field("country"), field("holder"), field("domain"), field("label"), field("label_zh"),
+    field("id"), field("country"), field("holder"), field("domain"), field("stance"), field("label"), field("label_zh"),
     field("themes"), field("speaker"), field("date"), field("initiatives"), field("documents"),
     field("drivers"), field("responses"), Column("pages", pages), Column("quotes", quotes),
 ]
@@ -102,9 +102,9 @@ def demands(country: CountryOption = None, domain: DomainOption = None,
 
 @app.command()
 @handles_errors
-def drivers(level: Annotated[Optional[str], typer.Option(help="domestic|regional|international (or 国家|地区|国际体系).")] = None,
+def drivers(level: Annotated[Optional[str], typer.Option(help="domestic|regional|international (or 国家|地区|国际体系), or none: the drivers the paper lists apart from the three.")] = None,
             format: FormatOption = Format.table, data: DataOption = None, endpoint: EndpointOption = None) -> None:
-    """Drivers of the expectations, at the domestic, regional and international level."""
+    """Drivers of the expectations, at the domestic, regional and international level (or apart from them)."""
     records = _load(data, endpoint).drivers(level=level)
     columns = [field("id"), field("level"), field("broader"), field("label", max_width=60), Column("pages", pages)]
     if format is Format.csv:
@@ -122,6 +122,24 @@ def responses(domain: DomainOption = None, format: FormatOption = Format.table, 
                Column("answers", lambda r: len(r["addresses"])), Column("pages", pages)]
     if format is Format.csv:
         columns += [field("label_zh"), field("addressee"), field("addresses"), Column("quotes", quotes)]
+    _print(records, columns, format)
+
+
+FINDING_COLUMNS = [field("id"), field("kind"), field("stance"), field("about", max_width=40),
+                   field("label", max_width=60), Column("pages", pages)]
+
+
+@app.command()
+@handles_errors
+def findings(country: CountryOption = None,
+             about: Annotated[Optional[str], typer.Option(help="An id the finding is about: a state, group, theme, driver, expectation, response …")] = None,
+             kind: Annotated[Optional[str], typer.Option(help="comparison, trend, assessment, conclusion or rationale.")] = None,
+             format: FormatOption = Format.table, data: DataOption = None, endpoint: EndpointOption = None) -> None:
+    """The authors' own findings: assessments, comparisons between countries, trends, conclusions, rationales."""
+    records = _load(data, endpoint).findings(country=country, about=about, kind=kind)
+    columns = FINDING_COLUMNS
+    if format is Format.csv:
+        columns = columns + [field("label_zh"), field("countries"), Column("quotes", quotes)]
     _print(records, columns, format)
 
 
@@ -151,7 +169,7 @@ def show(entity_id: Annotated[str, typer.Argument(metavar="ID", help="An entity 
         if key == "evidence":
             for item in value:
                 note = f", note {item['note']} ({item['source']})" if item.get("note") else ""
-                rows.append({"field": "evidence", "value": f"p. {item['page']}{note}: {item['quote']}"})
+                rows.append({"field": "evidence", "value": f"p. {item['page']}{note}, {voice(item)}: {item['quote']}"})
         elif key in ("links_out", "links_in"):
             arrow = "→" if key == "links_out" else "←"
             for link in value:
@@ -271,10 +289,21 @@ def validate(file: Annotated[Optional[Path], typer.Argument(metavar="[FILE]", he
 @handles_errors
 def build(check: Annotated[bool, typer.Option("--check", help="Do not write; exit 1 if the output is out of date.")] = False,
           curation: Annotated[Path, typer.Option(help="Directory of curation TOML files.")] = Path("data/curation"),
-          output: Annotated[Path, typer.Option("--output", "-o", help="Turtle file to write.")] = Path("data/claims.ttl")) -> None:
+          output: Annotated[Path, typer.Option("--output", "-o", help="Turtle file to write.")] = Path("data/claims.ttl"),
+          anchors: Annotated[Optional[Path], typer.Option(
+              "--anchors", metavar="PAPER",
+              help="The paper's text: first write the quotes' anchors (anchors.toml in the curation directory) from it.")] = None) -> None:
     """Compile the curation files into the claims Turtle file (deterministic)."""
-    from .curation import build as build_claims
+    from .curation import ANCHORS_FILE, build as build_claims, fill_anchors
 
+    if anchors is not None:
+        from .fileio import read_text
+
+        filled = fill_anchors(curation, read_text(anchors, "paper text"), check=check)
+        if check:
+            typer.echo(f"ok: {curation / ANCHORS_FILE} is up to date with the quotes and {anchors}", err=True)
+        else:
+            typer.echo(f"{'wrote' if filled else 'unchanged:'} {curation / ANCHORS_FILE}", err=True)
     changed = build_claims(curation, output, check=check)
     if check:
         typer.echo(f"ok: {output} is up to date with {curation}", err=True)

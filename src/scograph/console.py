@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import sys
 
-CORE_COMMANDS = {"demands", "drivers", "responses", "actors", "show", "paths", "search", "stats", "validate",
-                 "build", "push"}
+CORE_COMMANDS = {"demands", "drivers", "responses", "actors", "findings", "show", "paths", "search", "stats",
+                 "validate", "build", "push"}
 lean = False
 """True while the console script runs a core command: ``cli`` then skips the other modules."""
 

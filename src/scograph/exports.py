@@ -212,6 +212,21 @@ def select_statements(graph: "ClaimsGraph", filters: Filters | None = None, *, b
     ]
 
 
+def select_findings(graph: "ClaimsGraph", filters: Filters | None = None) -> list[m.Finding]:
+    """The findings that pass ``filters``: about the country (the state, or a group it belongs to);
+    a domain or a date leaves them all out (a finding has neither)."""
+    selector = _Selector(graph, filters)
+    return [
+        finding for finding in graph.claims.findings
+        if selector.keeps(None, True, lambda about=tuple(finding.about): _states_about(graph, about), None)
+    ]
+
+
+def _states_about(graph: "ClaimsGraph", about: Iterable[str]) -> list[str]:
+    """The ids of the states a finding is about: those it names, and the members of the groups it names."""
+    return sorted({state.id for entity_id in about for state in holder_states(graph, entity_id)})
+
+
 def _held_by_a_state(graph: "ClaimsGraph", expectation: m.Expectation) -> bool:
     from . import model as m
 
@@ -820,6 +835,7 @@ NODE_COLOURS: dict[str, tuple[int, int, int]] = {
     "document": (213, 94, 0),
     "event": (148, 103, 189),
     "indicator": (140, 86, 75),
+    "finding": (188, 189, 34),
     "source": (153, 153, 153),
     "paper": (0, 0, 0),
 }
@@ -943,11 +959,14 @@ def csv_paths(output: Path) -> tuple[Path, Path]:
 # --------------------------------------------------------------------- the statement table
 
 STATEMENT_COLUMNS = [
-    "id", "label", "label_zh", "country", "holder", "holder_label", "countries", "speaker", "speaker_label",
-    "date", "occasion", "domain", "themes", "theme_labels", "initiatives", "initiative_labels", "documents",
-    "drivers", "responses", "quote", "page", "footnote", "source", "source_title", "url",
+    "id", "statement", "kind", "label", "label_zh", "country", "holder", "holder_label", "countries", "about",
+    "speaker", "speaker_label", "date", "occasion", "domain", "stance", "themes", "theme_labels", "initiatives",
+    "initiative_labels", "documents", "drivers", "responses", "quote", "voice", "page", "footnote", "source",
+    "source_title", "url",
 ]
-"""One row per demand. Several values in a cell are joined by ``; `` (quotes, one per line)."""
+"""One row per statement: each demand (``statement`` = ``demand``), then each of the authors'
+findings (``finding``). Several values in a cell are joined by ``; `` (quotes and their voices,
+one per line)."""
 
 
 def statement_rows(graph: "ClaimsGraph", filters: Filters | None = None) -> list[dict[str, str]]:
@@ -961,6 +980,19 @@ def statement_rows(graph: "ClaimsGraph", filters: Filters | None = None) -> list
     def join(values: Iterable[Any]) -> str:
         return "; ".join(str(v) for v in values if v not in (None, ""))
 
+    def quoted(evidence: list) -> dict[str, str]:
+        sources = list(dict.fromkeys(e.source for e in evidence if e.source))
+        cited = [graph.by_id.get(s) for s in sources]
+        return {
+            "quote": "\n".join(e.quote for e in evidence),
+            "voice": "\n".join(e.voice.value + (f": {e.speaker}" if e.speaker else "") for e in evidence),
+            "page": join(sorted({e.page for e in evidence})),
+            "footnote": join(f"p. {e.page} note {e.note}" for e in evidence if e.note is not None),
+            "source": join(sources),
+            "source_title": join(getattr(s, "title", "") for s in cited),
+            "url": join(getattr(s, "url", "") for s in cited),
+        }
+
     answered_by: dict[str, list[str]] = defaultdict(list)
     for response in graph.claims.responses:
         for link in response.addresses:
@@ -970,22 +1002,23 @@ def statement_rows(graph: "ClaimsGraph", filters: Filters | None = None) -> list
         states = holder_states(graph, expectation.holder)
         holder = graph.by_id.get(expectation.holder)
         is_state = isinstance(holder, m.Actor) and holder.kind is m.ActorKind.state
-        evidence = expectation.evidence
-        sources = list(dict.fromkeys(e.source for e in evidence if e.source))
-        cited = [graph.by_id.get(s) for s in sources]
         rows.append({
             "id": expectation.id,
+            "statement": "demand",
+            "kind": "",
             "label": expectation.label_en,
             "label_zh": expectation.label_zh,
             "country": holder.alpha2 if is_state else "",
             "holder": expectation.holder,
             "holder_label": label(expectation.holder),
             "countries": join(sorted(a.alpha2 for a in states)),
+            "about": "",
             "speaker": expectation.speaker or "",
             "speaker_label": label(expectation.speaker),
             "date": expectation.date or "",
             "occasion": expectation.occasion or "",
             "domain": expectation.domain.value,
+            "stance": expectation.stance.value,
             "themes": join(expectation.themes),
             "theme_labels": join(label(t) for t in expectation.themes),
             "initiatives": join(expectation.initiatives),
@@ -993,12 +1026,23 @@ def statement_rows(graph: "ClaimsGraph", filters: Filters | None = None) -> list
             "documents": join(expectation.documents),
             "drivers": join(link.target for link in expectation.drivers),
             "responses": join(sorted(answered_by[expectation.id])),
-            "quote": "\n".join(e.quote for e in evidence),
-            "page": join(sorted({e.page for e in evidence})),
-            "footnote": join(f"p. {e.page} note {e.note}" for e in evidence if e.note is not None),
-            "source": join(sources),
-            "source_title": join(getattr(s, "title", "") for s in cited),
-            "url": join(getattr(s, "url", "") for s in cited),
+            **quoted(expectation.evidence),
+        })
+    for finding in select_findings(graph, filters):
+        themes = [t for t in finding.about if isinstance(graph.by_id.get(t), m.Theme)]
+        rows.append({
+            **dict.fromkeys(STATEMENT_COLUMNS, ""),
+            "id": finding.id,
+            "statement": "finding",
+            "kind": finding.kind.value,
+            "label": finding.label_en,
+            "label_zh": finding.label_zh,
+            "countries": join(sorted({graph.by_id[s].alpha2 for s in _states_about(graph, finding.about)})),
+            "about": join(finding.about),
+            "stance": finding.stance.value,
+            "themes": join(themes),
+            "theme_labels": join(label(t) for t in themes),
+            **quoted(finding.evidence),
         })
     return rows
 
@@ -1023,6 +1067,7 @@ JSONLD_CONTEXT: dict[str, Any] = {
     "dcterms": "http://purl.org/dc/terms/",
     "bibo": "http://purl.org/ontology/bibo/",
     "prov": "http://www.w3.org/ns/prov#",
+    "oa": "http://www.w3.org/ns/oa#",
     "id": "@id",
     "type": "@type",
     "label": {"@id": "rdfs:label", "@container": "@language"},
@@ -1033,6 +1078,9 @@ JSONLD_CONTEXT: dict[str, Any] = {
     "place": {"@id": "sco:place", "@container": "@language"},
     "quote": {"@id": "sco:quote", "@language": "zh"},
     "measures": {"@id": "sco:measures", "@language": "en"},
+    "rationale": {"@id": "sco:rationale", "@language": "en"},
+    **{name: {"@id": f"oa:{name}", "@language": "zh"} for name in ("exact", "prefix", "suffix")},
+    **{name: {"@id": f"oa:{name}", "@type": "@id"} for name in ("hasTarget", "hasSource", "hasSelector")},
     "date": "dcterms:date",
     "issued": {"@id": "dcterms:issued", "@type": "xsd:gYear"},
     "year": {"@id": "sco:year", "@type": "xsd:gYear"},
@@ -1052,12 +1100,12 @@ JSONLD_CONTEXT: dict[str, Any] = {
     "wasQuotedFrom": {"@id": "prov:wasQuotedFrom", "@type": "@id"},
     "broader": {"@id": "skos:broader", "@type": "@id"},
     "inScheme": {"@id": "skos:inScheme", "@type": "@vocab"},
-    **{name: {"@id": f"sco:{name}", "@type": "@vocab"} for name in ("domain", "level", "model", "basis")},
+    **{name: {"@id": f"sco:{name}", "@type": "@vocab"} for name in ("domain", "level", "model", "basis", "voice", "stance")},
     **{name: {"@id": f"sco:{name}", "@type": "@id"} for name in (
         "addressee", "citedSource", "country", "holder", "inPaper", "occasion", "refines", "speaker", "subject")},
     # Properties that may hold several values are always lists, however many a node has.
     **{name: {"@id": f"sco:{name}", "@type": "@id", "@container": "@set"} for name in (
-        "actor", "addresses", "affects", "citedAt", "document", "evidence", "indicator", "initiative", "issuer",
+        "about", "actor", "addresses", "affects", "citedAt", "document", "evidence", "indicator", "initiative", "issuer",
         "member", "participant", "proposer", "shapedBy", "theme")},
 }
 """Short keys for every property, language maps for labels, plain ids for references (lists for
@@ -1087,8 +1135,9 @@ def to_jsonld(graph: "ClaimsGraph") -> str:
 def source_dataset(graph: "ClaimsGraph") -> "Dataset":
     """The claims graph split by source: one named graph per work, named by the work's IRI.
 
-    - Each piece of evidence (quote, page, note) and the link from its claim to it go into the
-      graph of the source its footnote cites, or, with no footnote, of the paper it is quoted from.
+    - Each piece of evidence (quote, page, note, voice, its annotation target) and the link from its
+      claim to it go into the graph of the source its footnote cites, or, with no footnote, of the
+      paper it is quoted from.
     - Each cited source's own record (title, authors, URL, the footnotes that cite it) goes into
       its own graph; each paper's record (sections, authors, DOI) into the paper's graph.
     - Each claim backed by evidence (an expectation, driver, response, indicator, a qualified link…)
@@ -1100,7 +1149,7 @@ def source_dataset(graph: "ClaimsGraph") -> "Dataset":
     from rdflib import Dataset, URIRef
     from rdflib.namespace import DCTERMS, PROV, RDF
 
-    from .vocab import BIBO, SCO, bind_prefixes
+    from .vocab import BIBO, OA, SCO, bind_prefixes
 
     rdf = graph.rdf
     home: dict[Any, set] = defaultdict(set)
@@ -1108,6 +1157,11 @@ def source_dataset(graph: "ClaimsGraph") -> "Dataset":
         work = rdf.value(evidence, SCO.citedSource) or rdf.value(evidence, PROV.wasQuotedFrom)
         if work is not None:
             home[evidence].add(work)
+            # The quote's annotation target and its selector go with the quote.
+            for target in rdf.objects(evidence, OA.hasTarget):
+                home[target].add(work)
+                for selector in rdf.objects(target, OA.hasSelector):
+                    home[selector].add(work)
     for work in rdf.subjects(RDF.type, SCO.Source):
         home[work].add(work)
         for footnote in rdf.objects(work, SCO.citedAt):

@@ -26,8 +26,8 @@ from typing import Any
 from .errors import DataFileError, UsageError, suggest
 from .store import IRI, ClaimStore, values_clause
 from .terms import (
-    ACTOR_KINDS, CONCEPT_NAMES, DCTERMS, DOMAINS, DOMAINS_ZH, ENTITY, ENTITY_CLASSES, LEVELS, LEVELS_ZH, RDF, RDFS, SCO,
-    entity_id, entity_iri, link_iri, local_name,
+    ACTOR_KINDS, CONCEPT_NAMES, DCTERMS, DOMAINS, DOMAINS_ZH, ENTITY, ENTITY_CLASSES, FINDING_KINDS, LEVELS, LEVELS_ZH,
+    NO_LEVEL, RDF, RDFS, SCO, entity_id, entity_iri, link_iri, local_name,
 )
 
 _DOMAIN_ALIASES = {
@@ -42,7 +42,7 @@ _TYPE_OF_CLASS = {SCO + local: kind for kind, local in ENTITY_CLASSES.items()}
 _RECORD_PREDICATES = [RDF + "type", RDFS + "label", DCTERMS + "date", DCTERMS + "isPartOf"] + [SCO + p for p in (
     "holder", "domain", "theme", "speaker", "occasion", "initiative", "document", "shapedBy", "level", "refines",
     "actor", "affects", "indicator", "model", "addressee", "addresses", "alpha2", "alpha3", "office", "country",
-    "member")]
+    "member", "stance", "about", "findingKind")]
 """What records are made of (evidence comes from a query of its own)."""
 _KIND_OF_CLASS = {SCO + local: kind for kind, local in ACTOR_KINDS.items()}
 
@@ -60,12 +60,22 @@ def parse_domain(text: str) -> str:
     return found
 
 
-def parse_level(text: str) -> str:
+def parse_level(text: str, allow_none: bool = False) -> str:
+    """A level's name from any of its spellings; with ``allow_none``, also ``none`` (drivers outside the three)."""
     found = _LEVEL_ALIASES.get(fold(text))
+    if found is None and allow_none and fold(text) == NO_LEVEL:
+        return NO_LEVEL
     if found is None:
-        valid = ", ".join(f"{lv} ({LEVELS_ZH[lv]})" for lv in LEVELS)
+        valid = ", ".join(f"{lv} ({LEVELS_ZH[lv]})" for lv in LEVELS) + (f", or {NO_LEVEL}" if allow_none else "")
         raise UsageError(f"unknown level {text!r}; valid: {valid}")
     return found
+
+
+def parse_finding_kind(text: str) -> str:
+    kind = fold(text)
+    if kind not in FINDING_KINDS:
+        raise UsageError(f"unknown finding kind {text!r}; valid: {', '.join(FINDING_KINDS)}")
+    return kind
 
 
 def parse_actor_kind(text: str) -> str:
@@ -259,14 +269,19 @@ class ClaimsGraph:
         for x, p, o in self.store.rows(f"SELECT ?x ?p ?o WHERE {{ {values} ?x ?p ?o FILTER(?p IN ({wanted})) }}"):
             out[x][p].append(o)
         cut = len(ENTITY)
-        for x, quote, page, note, source, paper in self.store.rows(f"""
-            SELECT ?x ?quote ?page ?note ?source ?paper WHERE {{
+        for x, quote, page, note, source, paper, voice, speaker, name, said, occasion in self.store.rows(f"""
+            SELECT ?x ?quote ?page ?note ?source ?paper ?voice ?speaker ?name ?date ?occasion WHERE {{
               {values} ?x sco:evidence ?ev . ?ev sco:quote ?quote ; sco:page ?page ; prov:wasQuotedFrom ?paper .
               OPTIONAL {{ ?ev sco:footnote ?note }} OPTIONAL {{ ?ev sco:citedSource ?source }}
+              OPTIONAL {{ ?ev sco:voice ?voice }} OPTIONAL {{ ?ev dcterms:date ?date }}
+              OPTIONAL {{ ?ev sco:occasion ?occasion }}
+              OPTIONAL {{ ?ev sco:speaker ?speaker OPTIONAL {{ ?speaker rdfs:label ?name FILTER(lang(?name) = "en") }} }}
             }}"""):
             evidence[x].append({
                 "quote": str(quote), "page": page, "note": note,
                 "source": source[cut:] if source else None, "paper": paper[cut:],
+                "voice": CONCEPT_NAMES.get(voice, "authors"), "speaker": speaker[cut:] if speaker else None,
+                "speaker_label": _text(name), "date": _text(said), "occasion": occasion[cut:] if occasion else None,
             })
         for items in evidence.values():
             items.sort(key=lambda e: (e["paper"], e["page"], e["note"] or 0, e["quote"], e["source"] or ""))
@@ -332,6 +347,7 @@ class ClaimsGraph:
         related = {v for iri in by_type.get("expectation", []) + by_type.get("actor", [])
                    for p in (SCO + "holder", SCO + "speaker", SCO + "country")
                    for v in facts.out.get(iri, {}).get(p, [])}
+        related |= {v for iri in by_type.get("finding", []) for v in facts.out.get(iri, {}).get(SCO + "about", [])}
         codes = self._codes(sorted(related))
         records = []
         for iri in iris:
@@ -358,6 +374,7 @@ class ClaimsGraph:
                 "countries": [holder_info["alpha2"]] if holder_info.get("alpha2") else sorted(holder_info.get("members", [])),
                 "domain": concept("domain"),
                 "themes": facts.ids(iri, SCO + "theme"),
+                "stance": concept("stance"),
                 "speaker": entity_id(speaker) if speaker else None,
                 "speaker_label": codes.get(speaker, {}).get("label") if speaker else None,
                 "date": _text(facts.one(iri, DCTERMS + "date")),
@@ -380,6 +397,13 @@ class ClaimsGraph:
                 "domain": concept("domain"), "model": concept("model"), "broader": ref(SCO + "refines"),
                 "addressee": ref(SCO + "addressee"), "initiatives": facts.ids(iri, SCO + "initiative"),
                 "addresses": facts.ids(iri, SCO + "addresses"), "evidence": evidence,
+            }
+        elif kind == "finding":
+            about = facts.ids(iri, SCO + "about")
+            record |= {
+                "kind": _text(facts.one(iri, SCO + "findingKind")), "stance": concept("stance"), "about": about,
+                "countries": sorted({code for a in about for code in _countries_of(codes.get(entity_iri(a)))}),
+                "evidence": evidence,
             }
         elif kind == "actor":
             country = facts.one(iri, SCO + "country")
@@ -413,12 +437,13 @@ class ClaimsGraph:
     def _links(self, iri: str) -> tuple[list[dict], list[dict]]:
         classes = " ".join(f"sco:{local}" for local in ENTITY_CLASSES.values())
         query = """
-            SELECT DISTINCT ?p ?other ?label ?basis WHERE {
+            SELECT DISTINCT ?p ?other ?label ?basis ?rationale WHERE {
               %s
               VALUES ?class { %s }
               ?other a ?class .
               OPTIONAL { ?other rdfs:label ?label FILTER(lang(?label) = "en") }
-              OPTIONAL { ?link rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; sco:basis ?basis }
+              OPTIONAL { ?link rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; sco:basis ?basis
+                         OPTIONAL { ?link sco:rationale ?rationale } }
             }"""
         out_rows = self.store.select(query % ("?s ?p ?other . BIND(?s AS ?x) BIND(?other AS ?o)", classes), {"s": IRI(iri)})
         in_rows = self.store.select(query % ("?other ?p ?o . BIND(?other AS ?s)", classes), {"o": IRI(iri)})
@@ -432,6 +457,7 @@ class ClaimsGraph:
                 found[(relation, entity_id(row["other"]))] = {
                     "relation": relation, "id": entity_id(row["other"]), "label": _text(row["label"]),
                     "basis": CONCEPT_NAMES.get(row["basis"]),
+                    **({"rationale": str(row["rationale"])} if row["rationale"] is not None else {}),
                 }
             return [found[k] for k in sorted(found)]
 
@@ -478,10 +504,27 @@ class ClaimsGraph:
         return sorted(records, key=lambda record: (record["country"] is None, record["id"]))
 
     def drivers(self, level: str | None = None) -> list[dict]:
+        """Drivers, optionally at one level; ``none`` gives those the paper lists apart from the three."""
         if level is None:
             return self.records(self._ids_of("sco:Driver"))
-        concept = IRI(SCO + LEVELS[parse_level(level)])
+        name = parse_level(level, allow_none=True)
+        if name == NO_LEVEL:
+            return self.records(self._ids_of("sco:Driver", "FILTER NOT EXISTS { ?x sco:level ?level }"))
+        concept = IRI(SCO + LEVELS[name])
         return self.records(self._ids_of("sco:Driver", "?x sco:level ?level .", {"level": concept}))
+
+    def findings(self, country: str | None = None, about: str | None = None, kind: str | None = None) -> list[dict]:
+        """The authors' findings: about a country (the state, or a group it belongs to), about one entity, of one kind."""
+        patterns, bindings = [], {}
+        if country is not None:
+            patterns += [values_clause("subject", self._holders(country)), "?x sco:about ?subject ."]
+        if about is not None:
+            bindings["about"] = IRI(entity_iri(self.resolve(about)[0]))
+            patterns.append("?x sco:about ?about .")
+        if kind is not None:
+            bindings["kind"] = parse_finding_kind(kind)
+            patterns.append("?x sco:findingKind ?kind .")
+        return self.records(self._ids_of("sco:Finding", " ".join(patterns), bindings))
 
     def responses(self, domain: str | None = None) -> list[dict]:
         if domain is None:
@@ -625,7 +668,7 @@ class ClaimsGraph:
         counts: dict[str, int] = {}
         plural = {"paper": "papers", "source": "sources", "actor": "actors", "theme": "themes", "driver": "drivers",
                   "expectation": "expectations", "response": "responses", "initiative": "initiatives",
-                  "document": "documents", "event": "events", "indicator": "indicators"}
+                  "document": "documents", "event": "events", "indicator": "indicators", "finding": "findings"}
         rows = self.store.select("""
             SELECT ?class (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x a ?class } GROUP BY ?class""")
         by_class = {row["class"]: int(row["n"]) for row in rows}
@@ -669,3 +712,10 @@ def _collector_paused():
 
 def _text(value) -> str | None:
     return str(value) if value is not None else None
+
+
+def _countries_of(info: dict | None) -> list[str]:
+    """The alpha-2 codes an actor stands for: a state's own, or a group's members'."""
+    if not info:
+        return []
+    return [info["alpha2"]] if info.get("alpha2") else sorted(info.get("members", []))

@@ -16,18 +16,23 @@ LOAD_CHECKS: list[tuple[str, str]] = [
     ("every expectation has one holder that is a state or a group of states", """
         SELECT ?x WHERE { ?x a sco:Expectation .
           FILTER NOT EXISTS { ?x sco:holder ?h . { ?h a sco:State } UNION { ?h a sco:StateGroup } } } LIMIT 1"""),
-    ("every expectation and response has one of the four domains", """
-        SELECT ?x WHERE { { ?x a sco:Expectation } UNION { ?x a sco:Response }
+    ("every expectation has one of the four domains", """
+        SELECT ?x WHERE { ?x a sco:Expectation
           FILTER NOT EXISTS { ?x sco:domain ?d VALUES ?d { sco:political sco:security sco:economic sco:cultural } } } LIMIT 1"""),
-    ("every driver has one of the three levels", """
-        SELECT ?x WHERE { ?x a sco:Driver .
-          FILTER NOT EXISTS { ?x sco:level ?l VALUES ?l { sco:DomesticLevel sco:RegionalLevel sco:InternationalLevel } } } LIMIT 1"""),
+    # A recommendation the paper makes in every field (在各领域) has none.
+    ("a response's domain, where it has one, is one of the four", """
+        SELECT ?x WHERE { ?x a sco:Response ; sco:domain ?d .
+          FILTER(?d NOT IN (sco:political, sco:security, sco:economic, sco:cultural)) } LIMIT 1"""),
+    # A driver the paper lists apart from the three levels has none.
+    ("a driver's level, where it has one, is one of the three levels", """
+        SELECT ?x WHERE { ?x a sco:Driver ; sco:level ?l .
+          FILTER(?l NOT IN (sco:DomesticLevel, sco:RegionalLevel, sco:InternationalLevel)) } LIMIT 1"""),
     ("every state has ISO 3166 alpha-2 and alpha-3 codes", """
         SELECT ?x WHERE { ?x a sco:State . FILTER NOT EXISTS { ?x sco:alpha2 ?a2 ; sco:alpha3 ?a3 } } LIMIT 1"""),
     *[(f"every entity has a label in {name}", f"""
         SELECT ?x WHERE {{
           VALUES ?class {{ sco:Paper sco:Source sco:Actor sco:Theme sco:Driver sco:Expectation sco:Response
-                          sco:Initiative sco:Document sco:Event sco:Indicator }}
+                          sco:Initiative sco:Document sco:Event sco:Indicator sco:Finding }}
           ?x a ?class .
           FILTER NOT EXISTS {{ ?x rdfs:label ?label FILTER(lang(?label) = "{lang}") }}
         }} LIMIT 1""") for lang, name in (("zh", "Chinese"), ("en", "English"))],

@@ -4,7 +4,9 @@ Every entity is an IRI in the ``ENTITY`` namespace. Value objects get IRIs deriv
 from their content, so that the graph has no blank nodes but author lists and
 the same claims always give the same triples:
 
-- evidence: ``<entity>/ev-<hash>`` (``sco:Evidence``, a ``prov:Entity``),
+- evidence: ``<entity>/ev-<hash>`` (``sco:Evidence``, a ``prov:Entity``), and the quote as a
+  W3C Web Annotation target: ``<evidence>/target`` (``oa:SpecificResource`` of the paper) with
+  its ``<evidence>/target/selector`` (``oa:TextQuoteSelector``: exact, prefix, suffix),
 - a qualified link: ``<subject>/link/<property>/<target>`` (``sco:Link``, an ``rdf:Statement``),
 - a footnote: ``<paper>/p99-n1`` (``sco:Footnote``), a section: ``<paper>/<section>``.
 """
@@ -22,7 +24,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from . import model as m
 from . import terms
-from .vocab import BIBO, ENTITY, SCO, bind_prefixes
+from .vocab import BIBO, ENTITY, OA, SCO, bind_prefixes
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,8 @@ MODELS = {m.Model(name): SCO[local] for name, local in terms.MODELS.items()}
 LEVELS = {m.Level(name): SCO[local] for name, local in terms.LEVELS.items()}
 BASES = {m.Basis(name): SCO[local] for name, local in terms.BASES.items()}
 ACTOR_CLASSES = {m.ActorKind(kind): SCO[local] for kind, local in terms.ACTOR_KINDS.items()}
+VOICES = {m.Voice(name): SCO[local] for name, local in terms.VOICES.items()}
+STANCES = {m.Stance(name): SCO[local] for name, local in terms.STANCES.items()}
 
 _ENTITY_FIELDS = [
     FieldMap("label_zh", RDFS.label, "lang:zh"),
@@ -101,6 +105,7 @@ FIELDS: dict[type, list[FieldMap]] = {
         FieldMap("holder", SCO.holder, "ref"),
         FieldMap("domain", SCO.domain, "enum", DOMAINS),
         FieldMap("themes", SCO.theme, "refs"),
+        FieldMap("stance", SCO.stance, "enum", STANCES),
         FieldMap("speaker", SCO.speaker, "ref"),
         FieldMap("date", DCTERMS.date, "date"),
         FieldMap("occasion", SCO.occasion, "ref"),
@@ -150,6 +155,12 @@ FIELDS: dict[type, list[FieldMap]] = {
         FieldMap("subject", SCO.subject, "ref"),
         FieldMap("evidence", SCO.evidence, "evidence"),
     ],
+    m.Finding: _ENTITY_FIELDS + [
+        FieldMap("kind", SCO.findingKind, "text"),
+        FieldMap("about", SCO.about, "refs"),
+        FieldMap("stance", SCO.stance, "enum", STANCES),
+        FieldMap("evidence", SCO.evidence, "evidence"),
+    ],
 }
 
 CLASSES: dict[type, list[URIRef]] = {
@@ -164,11 +175,12 @@ CLASSES: dict[type, list[URIRef]] = {
     m.Document: [SCO.Document],
     m.Event: [SCO.Event],
     m.Indicator: [SCO.Indicator],
+    m.Finding: [SCO.Finding],
 }
 _CLAIMS_FIELD = {
     m.Paper: "papers", m.Source: "sources", m.Actor: "actors", m.Theme: "themes", m.Driver: "drivers",
     m.Expectation: "expectations", m.Response: "responses", m.Initiative: "initiatives",
-    m.Document: "documents", m.Event: "events", m.Indicator: "indicators",
+    m.Document: "documents", m.Event: "events", m.Indicator: "indicators", m.Finding: "findings",
 }
 
 
@@ -196,6 +208,15 @@ def evidence_iri(owner: URIRef, evidence: m.Evidence) -> URIRef:
     return URIRef(f"{owner}/ev-{_digest(evidence.paper, evidence.page, evidence.note, evidence.source, evidence.quote)}")
 
 
+def target_iri(evidence_node: URIRef) -> URIRef:
+    """The Web Annotation target of a piece of evidence: the quote's place in the paper."""
+    return URIRef(f"{evidence_node}/target")
+
+
+def selector_iri(evidence_node: URIRef) -> URIRef:
+    return URIRef(f"{evidence_node}/target/selector")
+
+
 def link_iri(subject: URIRef, predicate: URIRef, target: str) -> URIRef:
     return URIRef(terms.link_iri(str(subject), terms.local_name(str(predicate)), target))
 
@@ -217,6 +238,28 @@ def _add_evidence(graph: Graph, owner: URIRef, evidence: m.Evidence) -> URIRef:
         graph.add((node, SCO.footnote, Literal(evidence.note)))
     if evidence.source is not None:
         graph.add((node, SCO.citedSource, iri(evidence.source)))
+    graph.add((node, SCO.voice, VOICES[evidence.voice]))
+    if evidence.speaker is not None:
+        graph.add((node, SCO.speaker, iri(evidence.speaker)))
+    if evidence.date is not None:
+        graph.add((node, DCTERMS.date, _date_literal(evidence.date)))
+    if evidence.occasion is not None:
+        graph.add((node, SCO.occasion, iri(evidence.occasion)))
+    if evidence.anchor is not None:
+        target, selector = target_iri(node), selector_iri(node)
+        graph.add((node, OA.hasTarget, target))
+        graph.add((target, RDF.type, OA.SpecificResource))
+        graph.add((target, OA.hasSource, iri(evidence.paper)))
+        graph.add((target, SCO.page, Literal(evidence.page)))
+        graph.add((target, OA.hasSelector, selector))
+        graph.add((selector, RDF.type, OA.TextQuoteSelector))
+        # The selected text is the paper's, in Chinese: tagged as the quote is, so that the shapes
+        # can check that oa:exact is the quote itself (sh:equals compares terms).
+        graph.add((selector, OA.exact, Literal(evidence.quote, lang="zh")))
+        if evidence.anchor.prefix:
+            graph.add((selector, OA.prefix, Literal(evidence.anchor.prefix, lang="zh")))
+        if evidence.anchor.suffix:
+            graph.add((selector, OA.suffix, Literal(evidence.anchor.suffix, lang="zh")))
     graph.add((owner, SCO.evidence, node))
     return node
 
@@ -246,7 +289,7 @@ def _add_field(graph: Graph, subject: URIRef, entity: m.Entity, field: FieldMap,
     elif kind == "title":
         graph.add((subject, p, Literal(value, lang=entity.language)))
     elif kind == "text":
-        graph.add((subject, p, Literal(value)))
+        graph.add((subject, p, Literal(getattr(value, "value", value))))
     elif kind == "texts":
         for item in value:
             graph.add((subject, p, Literal(item)))
@@ -284,6 +327,8 @@ def _add_field(graph: Graph, subject: URIRef, entity: m.Entity, field: FieldMap,
             graph.add((node, RDF.predicate, p))
             graph.add((node, RDF.object, target))
             graph.add((node, SCO.basis, BASES[link.basis]))
+            if link.rationale is not None:
+                graph.add((node, SCO.rationale, Literal(link.rationale, lang="en")))
             for evidence in link.evidence:
                 _add_evidence(graph, node, evidence)
     elif kind == "citations":
@@ -335,16 +380,33 @@ def _one(graph: Graph, subject, predicate, lang: str | None = None):
 
 def _read_evidence(graph: Graph, owner) -> list[dict]:
     items = []
+    voices = {concept: key for key, concept in VOICES.items()}
     for node in graph.objects(owner, SCO.evidence):
         note = _one(graph, node, SCO.footnote)
         source = _one(graph, node, SCO.citedSource)
-        items.append({
+        voice = _one(graph, node, SCO.voice)
+        speaker, date, occasion = (_one(graph, node, p) for p in (SCO.speaker, DCTERMS.date, SCO.occasion))
+        item = {
             "quote": str(_one(graph, node, SCO.quote)),
             "page": int(_one(graph, node, SCO.page)),
             "note": int(note) if note is not None else None,
             "source": entity_id(source) if source is not None else None,
             "paper": entity_id(_one(graph, node, PROV.wasQuotedFrom)),
-        })
+            "speaker": entity_id(speaker) if speaker is not None else None,
+            "date": str(date) if date is not None else None,
+            "occasion": entity_id(occasion) if occasion is not None else None,
+        }
+        if voice is not None:
+            if voice not in voices:
+                raise ValueError(f"{node}: {voice} is not a valid voice")
+            item["voice"] = voices[voice]
+        target = _one(graph, node, OA.hasTarget)
+        selector = _one(graph, target, OA.hasSelector) if target is not None else None
+        if selector is not None:
+            prefix, suffix = _one(graph, selector, OA.prefix), _one(graph, selector, OA.suffix)
+            item["anchor"] = {"prefix": str(prefix) if prefix is not None else "",
+                              "suffix": str(suffix) if suffix is not None else ""}
+        items.append(item)
     return items
 
 
@@ -387,10 +449,12 @@ def _read_field(graph: Graph, subject: URIRef, field: FieldMap) -> Any:
         for target in graph.objects(subject, p):
             node = link_iri(subject, p, entity_id(target))
             basis = _one(graph, node, SCO.basis)
+            rationale = _one(graph, node, SCO.rationale, lang="en")
             links.append({
                 "target": entity_id(target),
                 "basis": {c: k for k, c in BASES.items()}.get(basis, basis),
                 "evidence": _read_evidence(graph, node),
+                "rationale": str(rationale) if rationale is not None else None,
             })
         return links
     if kind == "citations":
@@ -418,7 +482,7 @@ def _read_field(graph: Graph, subject: URIRef, field: FieldMap) -> Any:
 
 def _model_for(types: set) -> type | None:
     for kind in (m.Paper, m.Source, m.Actor, m.Theme, m.Driver, m.Expectation, m.Response,
-                 m.Initiative, m.Document, m.Event, m.Indicator):
+                 m.Initiative, m.Document, m.Event, m.Indicator, m.Finding):
         if CLASSES[kind][0] in types:
             return kind
     return None
@@ -456,12 +520,17 @@ def entity_kind_for(graph: Graph, subject: URIRef) -> type | None:
 
 
 DESCRIBE_ENTITY = """
-# An entity with its evidence, qualified links (and their evidence), author list, footnotes, sections.
+# An entity with its evidence (and their annotation targets), qualified links (and their evidence),
+# author list, footnotes, sections.
 CONSTRUCT { ?s ?p ?o } WHERE {
   { ?x ?p ?o BIND(?x AS ?s) }
   UNION { ?x sco:evidence ?s . ?s ?p ?o }
+  UNION { ?x sco:evidence/oa:hasTarget ?s . ?s ?p ?o }
+  UNION { ?x sco:evidence/oa:hasTarget/oa:hasSelector ?s . ?s ?p ?o }
   UNION { ?s a sco:Link ; rdf:subject ?x . ?s ?p ?o }
   UNION { ?link a sco:Link ; rdf:subject ?x ; sco:evidence ?s . ?s ?p ?o }
+  UNION { ?link a sco:Link ; rdf:subject ?x ; sco:evidence/oa:hasTarget ?s . ?s ?p ?o }
+  UNION { ?link a sco:Link ; rdf:subject ?x ; sco:evidence/oa:hasTarget/oa:hasSelector ?s . ?s ?p ?o }
   UNION { ?x bibo:authorList/rdf:rest* ?s . ?s ?p ?o }
   UNION { ?x sco:citedAt ?s . ?s ?p ?o }
   UNION { ?x dcterms:hasPart ?s . ?s ?p ?o }

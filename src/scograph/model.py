@@ -38,6 +38,11 @@ PartialDate = Annotated[str, Field(pattern=DATE_PATTERN)]
 """A date as precise as the source gives it: ``2019``, ``2019-04`` or ``2019-04-26``."""
 
 
+def _and(words: list[str]) -> str:
+    """``speaker, date and occasion``."""
+    return ", ".join(words[:-1]) + " and " + words[-1] if len(words) > 1 else words[0]
+
+
 def _sorted_unique(values: list) -> list:
     return sorted(set(values))
 
@@ -64,7 +69,10 @@ class Model(str, Enum):
 
 
 class Level(str, Enum):
-    """The three levels at which the paper finds the drivers (国家、地区和国际体系三个层面)."""
+    """The three levels at which the paper finds the drivers (国家、地区和国际体系三个层面).
+
+    A driver the paper lists apart from the three (enlargement, say) has no level (``None``).
+    """
 
     domestic = "domestic"
     regional = "regional"
@@ -76,6 +84,37 @@ class Basis(str, Enum):
 
     stated = "stated"
     inferred = "inferred"
+
+
+class Voice(str, Enum):
+    """Whose words a piece of evidence is."""
+
+    authors = "authors"
+    """The authors' own narration or analysis."""
+    reported = "reported"
+    """The authors report what a speaker said or holds ("塔吉克斯坦还认为…"), usually with the footnote that carries it."""
+    quoted = "quoted"
+    """A speaker's words, quoted directly."""
+
+
+class Stance(str, Enum):
+    """A statement's stance towards what it is about, as the paper words it."""
+
+    supports = "supports"
+    opposes = "opposes"
+    concerned = "concerned"
+
+
+class FindingKind(str, Enum):
+    """What kind of assessment of the authors a finding is."""
+
+    comparison = "comparison"
+    """Between countries (who is more concerned with what, who differs from whom)."""
+    trend = "trend"
+    assessment = "assessment"
+    conclusion = "conclusion"
+    rationale = "rationale"
+    """The reason the authors give for a recommendation."""
 
 
 class ActorKind(str, Enum):
@@ -101,8 +140,33 @@ class Citation(Strict):
     note: int = Field(ge=1, le=20)
 
 
+ANCHOR_LENGTH = 32
+"""At most this many characters of the page's text before and after a quote anchor it (its prefix, suffix)."""
+
+
+def _anchor_text(value: str) -> str:
+    bad = _FORBIDDEN_CHARS.search(value)
+    if bad:
+        raise ValueError(f"contains the control character U+{ord(bad.group()):04X}")
+    return value
+
+
+AnchorText = Annotated[str, Field(max_length=ANCHOR_LENGTH), AfterValidator(_anchor_text)]
+
+
+class Anchor(Strict):
+    """Where a quote stands in its page's text: the text just before and after it (W3C TextQuoteSelector).
+
+    Taken from the page's normalised text (footnote markers dropped, white space collapsed);
+    empty at the start or end of a page. The build fills it in from ``anchors.toml``.
+    """
+
+    prefix: AnchorText = ""
+    suffix: AnchorText = ""
+
+
 class Evidence(Strict):
-    """A verbatim Chinese span of the paper that supports a claim, with where it stands."""
+    """A verbatim Chinese span of the paper that supports a claim, with where it stands and whose words it is."""
 
     quote: Text
     page: int = Field(ge=1)
@@ -112,28 +176,74 @@ class Evidence(Strict):
     """The cited source of that footnote; filled in from the footnote table."""
     paper: EntityId
     """The paper the quote is taken from."""
+    voice: Voice = Voice.authors
+    """Whose words these are: the authors', or a speaker's (reported or quoted)."""
+    speaker: EntityId | None = None
+    """The actor (a person, a state, a body) whose words are reported or quoted."""
+    date: PartialDate | None = None
+    """When the speaker said it."""
+    occasion: EntityId | None = None
+    """The event at which the speaker said it."""
+    anchor: Anchor | None = None
+    """The text around the quote on its page; filled in by the build."""
 
     @model_validator(mode="after")
-    def _source_needs_note(self) -> "Evidence":
+    def _rules(self) -> "Evidence":
         if self.source is not None and self.note is None:
             raise ValueError("a cited source needs the footnote number (note) that cites it")
+        if self.voice is Voice.authors:
+            given = [name for name in ("speaker", "date", "occasion") if getattr(self, name) is not None]
+            if given:
+                raise ValueError(f"the authors' own words have no {' or '.join(given)}: give voice = \"reported\" "
+                                 "or \"quoted\" with the speaker, or leave them out")
+        elif self.speaker is None:
+            raise ValueError(f"{self.voice.value} words need the speaker (an actor id) whose words they are")
         return self
 
-    def sort_key(self) -> tuple:
+    def key(self) -> tuple:
+        """What identifies a piece of evidence of one claim (its IRI is made from it)."""
         return (self.paper, self.page, self.note or 0, self.quote, self.source or "")
 
+    def sort_key(self) -> tuple:
+        return self.key()
 
-EvidenceList = Annotated[
-    list[Evidence], AfterValidator(lambda items: sorted(set(items), key=Evidence.sort_key))
-]
+
+def _evidence_list(items: list[Evidence]) -> list[Evidence]:
+    unique = sorted(set(items), key=Evidence.sort_key)
+    keys = [evidence.key() for evidence in unique]
+    twice = sorted({key for key in keys if keys.count(key) > 1})
+    if twice:
+        paper, page, _, quote, _ = twice[0]
+        raise ValueError(f"the quote on p. {page} ({quote[:20]}…) is given twice with different voices or anchors; "
+                         "give it once")
+    return unique
+
+
+EvidenceList = Annotated[list[Evidence], AfterValidator(_evidence_list)]
 
 
 class Link(Strict):
-    """A typed link to another entity, with the basis and the evidence for it."""
+    """A typed link to another entity, with its basis: stated (with the sentence that states it) or inferred.
+
+    A stated link needs its evidence; an inferred one needs the curators' ``rationale`` (in English)
+    and may cite evidence for the reading.
+    """
 
     target: EntityId
     basis: Basis = Basis.stated
-    evidence: EvidenceList = Field(min_length=1)
+    evidence: EvidenceList = []
+    rationale: Text | None = None
+    """Why the curators read the link into the paper (inferred links only)."""
+
+    @model_validator(mode="after")
+    def _fits_its_basis(self) -> "Link":
+        if self.basis is Basis.stated and not self.evidence:
+            raise ValueError("a stated link needs its evidence: the sentence of the paper that states it")
+        if self.basis is Basis.inferred and self.rationale is None:
+            raise ValueError("an inferred link needs a rationale: in a sentence of English, why you read it into the paper")
+        if self.basis is Basis.stated and self.rationale is not None:
+            raise ValueError("a stated link has no rationale (its evidence states it); make it inferred, or drop the rationale")
+        return self
 
 
 def _sorted_links(items: list[Link]) -> list[Link]:
@@ -251,7 +361,8 @@ class Theme(Entity):
 class Driver(Entity):
     """A factor that, by the paper, shapes what the Central Asian members expect."""
 
-    level: Level
+    level: Level | None = None
+    """None for a driver the paper lists apart from its three levels."""
     broader: EntityId | None = None
     """The broader driver this one refines."""
     actors: IdList = []
@@ -269,7 +380,10 @@ class Expectation(Entity):
     """The state (or explicit group of states) that holds the expectation."""
     domain: Domain
     themes: IdList = Field(min_length=1)
+    stance: Stance = Stance.supports
+    """Towards what the demand is about, as the paper words it ("do not want China's influence to become dominant": opposes)."""
     speaker: EntityId | None = None
+    """Who voiced it; one of the speakers of its evidence."""
     date: PartialDate | None = None
     occasion: EntityId | None = None
     """The event at which it was voiced."""
@@ -278,12 +392,28 @@ class Expectation(Entity):
     drivers: LinkList = []
     evidence: EvidenceList = Field(min_length=1)
 
+    @model_validator(mode="after")
+    def _voiced_as_its_evidence(self) -> "Expectation":
+        wanted = {name: getattr(self, name) for name in ("speaker", "date", "occasion") if getattr(self, name)}
+        if not wanted:
+            return self
+        for evidence in self.evidence:
+            if evidence.speaker is not None and all(getattr(evidence, k) == v for k, v in wanted.items()):
+                return self
+        said = ", ".join(f'{k} = "{v}"' for k, v in wanted.items())
+        raise ValueError(
+            f"the record's {_and(list(wanted))} ({said}) must be those of one of its evidence items: "
+            f"give the quote that carries them voice = \"reported\" (or \"quoted\") and {said}"
+            + ("" if "speaker" in wanted else " with its speaker")
+        )
+
 
 class Response(Entity):
     """A recommendation the paper's authors make to the SCO (or to China)."""
 
     addressee: EntityId
-    domain: Domain
+    domain: Domain | None = None
+    """None for a recommendation the paper makes in every field (在各领域) or in none of the four."""
     model: Model | None = None
     """The "model" (典范) the recommendation builds; None for a recommendation outside the four."""
     broader: EntityId | None = None
@@ -307,7 +437,9 @@ class Initiative(Entity):
 class Document(Entity):
     """A treaty, strategy, programme, plan, declaration or statement."""
 
-    kind: Literal["treaty", "strategy", "programme", "plan", "declaration", "statement", "speech", "agreement"]
+    kind: Literal["treaty", "strategy", "programme", "plan", "declaration", "statement", "speech", "agreement",
+                  "project"]
+    """``project``: a research project or grant, such as those that funded the paper."""
     issuers: IdList = []
     date: PartialDate | None = None
     period_start: PartialDate | None = None
@@ -347,6 +479,18 @@ class Indicator(Entity):
         return value
 
 
+class Finding(Entity):
+    """What the authors themselves argue: an assessment, a comparison between countries, a trend,
+    a conclusion, a condition they name, or the reason they give for a recommendation."""
+
+    kind: FindingKind
+    about: IdList = Field(min_length=1)
+    """What it is about: states, groups, other actors, themes, drivers, expectations, responses, initiatives, documents, events."""
+    stance: Stance
+    """Towards what it is about, as the paper words it."""
+    evidence: EvidenceList = Field(min_length=1)
+
+
 ENTITY_TYPES: dict[str, type[Entity]] = {
     "paper": Paper,
     "source": Source,
@@ -359,6 +503,7 @@ ENTITY_TYPES: dict[str, type[Entity]] = {
     "document": Document,
     "event": Event,
     "indicator": Indicator,
+    "finding": Finding,
 }
 """Curation table names and RDF type names mapped to their classes (papers before sources)."""
 
@@ -379,6 +524,7 @@ class Claims(BaseModel):
     documents: list[Document] = []
     events: list[Event] = []
     indicators: list[Indicator] = []
+    findings: list[Finding] = []
 
     @model_validator(mode="after")
     def _canonical_order(self) -> "Claims":

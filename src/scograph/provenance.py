@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .model import Claims, Evidence
+from .model import ANCHOR_LENGTH, Anchor, Claims, Evidence
 
 _SUP = re.compile(r"<sup>.*?</sup>", re.S)
 _SPACE = re.compile(r"\s+")
@@ -106,8 +106,29 @@ def iter_evidence(claims: Claims):
                         yield f"{entity.id} → {link.target}", evidence
 
 
+def find_anchor(page_text: str, quote: str) -> Anchor | None:
+    """The text just before and after ``quote`` in a page's normalised text, or None if it is not there.
+
+    At most :data:`~scograph.model.ANCHOR_LENGTH` characters each side, as far as the page goes;
+    the first place the quote stands on the page.
+    """
+    exact = normalise(quote)
+    start = page_text.find(exact)
+    if start < 0:
+        return None
+    end = start + len(exact)
+    return Anchor(prefix=page_text[max(0, start - ANCHOR_LENGTH):start], suffix=page_text[end:end + ANCHOR_LENGTH])
+
+
+def anchor_stands(page_text: str, evidence: Evidence) -> bool:
+    """The evidence's prefix, quote and suffix stand together on its page, as the anchor says."""
+    anchor = evidence.anchor
+    return anchor is not None and anchor.prefix + normalise(evidence.quote) + anchor.suffix in page_text
+
+
 def check_quotes(claims: Claims, paper_id: str, text: str, first_page: int) -> list[QuoteProblem]:
-    """Evidence from ``paper_id`` whose quote is not verbatim on its page, or whose note is not there."""
+    """Evidence from ``paper_id`` whose quote is not verbatim on its page, whose note is not there,
+    or whose anchor (prefix, quote, suffix) does not stand together on the page."""
     pages = split_pages(text, first_page)
     problems = []
     page_texts = {number: page.text() for number, page in pages.items()}
@@ -122,6 +143,9 @@ def check_quotes(claims: Claims, paper_id: str, text: str, first_page: int) -> l
             elsewhere = [n for n, t in page_texts.items() if normalise(evidence.quote) in t]
             hint = f"found on p. {elsewhere[0]} instead" if elsewhere else "not found in the paper"
             problems.append(QuoteProblem(entity_id, evidence, f"quote not verbatim on this page ({hint})"))
+        elif evidence.anchor is not None and not anchor_stands(page_texts[evidence.page], evidence):
+            problems.append(QuoteProblem(entity_id, evidence, "its anchor's prefix and suffix do not stand around the "
+                                         "quote on this page (run: scograph build --anchors PAPER)"))
         if evidence.note is not None and evidence.note not in page.footnotes:
             problems.append(QuoteProblem(entity_id, evidence, f"no footnote {evidence.note} on this page"))
     return problems

@@ -62,7 +62,7 @@ NAME_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # The prefixes every query may use undeclared, in vocab.PREFIXES's order (which needs rdflib).
 PREFIXES = {
     "sco": terms.SCO, "scoid": terms.ENTITY, "rdf": terms.RDF, "rdfs": terms.RDFS, "xsd": terms.XSD,
-    "skos": terms.SKOS, "dcterms": terms.DCTERMS, "bibo": terms.BIBO, "prov": terms.PROV,
+    "skos": terms.SKOS, "dcterms": terms.DCTERMS, "bibo": terms.BIBO, "prov": terms.PROV, "oa": terms.OA,
     "owl": "http://www.w3.org/2002/07/owl#", "sh": "http://www.w3.org/ns/shacl#",
 }
 
@@ -204,7 +204,8 @@ KINDS: dict[str, Kind] = {
     "actor": Kind(_actor, "an actor id, or a state by ISO code, English or Chinese name"),
     **{
         kind: Kind(_entity_kind(kind), f"{_article(kind)} id")
-        for kind in ("driver", "expectation", "response", "source", "theme", "initiative", "document", "event", "indicator")
+        for kind in ("driver", "expectation", "response", "source", "theme", "initiative", "document", "event", "indicator",
+                     "finding")
     },
     "domain": Kind(_domain, "political, security, economic or cultural (政治, 安全, 经济, 人文)"),
     "level": Kind(_level, "domestic, regional or international (国家, 地区, 国际体系)"),

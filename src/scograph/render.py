@@ -46,8 +46,18 @@ def pages(record: dict) -> str:
     return ", ".join(str(p) for p in sorted({e["page"] for e in record.get("evidence", [])}))
 
 
+def voice(item: dict) -> str:
+    """Whose words a quote is: ``the authors``, or ``reported: rahmon (Emomali Rahmon), 2019-04-17, at evt-…``."""
+    if item.get("voice", "authors") == "authors" or not item.get("speaker"):
+        return "the authors"
+    name = f" ({item['speaker_label']})" if item.get("speaker_label") else ""
+    said = "".join(f", {part}" for part in (item.get("date"), item.get("occasion") and f"at {item['occasion']}") if part)
+    return f"{item['voice']}: {item['speaker']}{name}{said}"
+
+
 def quotes(record: dict) -> str:
-    return "\n".join(f"p. {e['page']}: {e['quote']}" for e in record.get("evidence", []))
+    """Each quote on a line of its own, with its page and whose words it is."""
+    return "\n".join(f"p. {e['page']}, {voice(e)}: {e['quote']}" for e in record.get("evidence", []))
 
 
 def cell(value: Any) -> str:

@@ -48,7 +48,8 @@ from .render import RdfSyntax
 TRIPLES_PER_PAPER = 1_000
 """The size a synthetic paper aims at, on average (papers vary around it)."""
 
-_PAPER_LOCAL = ("sources", "drivers", "expectations", "responses", "initiatives", "documents", "events", "indicators")
+_PAPER_LOCAL = ("sources", "drivers", "expectations", "responses", "initiatives", "documents", "events", "indicators",
+                "findings")
 """Entity lists each paper has of its own; actors and themes come from the shared pool."""
 _AT_LEAST_ONE = ("sources", "drivers", "expectations", "responses")
 
@@ -171,7 +172,8 @@ def measure(claims: m.Claims) -> Profile:
         speaker_by_holder[expectation.holder][expectation.speaker] += 1
     model_by_domain: dict[str, Counter] = defaultdict(Counter)
     for response in claims.responses:
-        model_by_domain[response.domain.value][response.model.value if response.model else None] += 1
+        domain = response.domain.value if response.domain else None
+        model_by_domain[domain][response.model.value if response.model else None] += 1
     source_present: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
     for source in claims.sources:
         for field_name in ("publisher", "journal", "year", "issue", "pages", "date", "url", "description_en"):
@@ -252,6 +254,7 @@ _DRIVER_NOUNS = {
                       ("“一带一路”建设", "Belt and Road construction"), ("大国战略竞争", "Great-power strategic competition"),
                       ("欧盟新中亚战略", "The EU's new Central Asia strategy"),
                       ("全球经济的不确定性", "Global economic uncertainty")),
+    None: (("上合组织扩员", "The enlargement of the SCO"), ("“中国威胁论”", "The \"China threat\" theory")),
 }
 _INITIATIVE_KINDS = {
     "railway": ("铁路", "railway"), "road": ("公路", "road"), "corridor": ("走廊", "corridor"),
@@ -413,20 +416,28 @@ class _PaperMaker:
         items = []
         for _ in range(number):
             quote = chinese_text(self.rng, self.profile.quote_length.sample(self.rng), subject)
+            # The text around a generated quote is generated too (no paper text to take it from).
+            anchor = m.Anchor(prefix=chinese_text(self.rng, 20, end="，")[-m.ANCHOR_LENGTH:],
+                              suffix=chinese_text(self.rng, 20)[:m.ANCHOR_LENGTH])
             if self.footnotes and self.rng.random() < self.profile.footnoted:
                 page, note, source = self.rng.choice(self.footnotes)
-                items.append(m.Evidence(quote=quote, page=page, note=note, source=source, paper=self.paper_id))
+                items.append(m.Evidence(quote=quote, page=page, note=note, source=source, paper=self.paper_id,
+                                        anchor=anchor))
             else:
-                items.append(m.Evidence(quote=quote, page=self.page(), paper=self.paper_id))
+                items.append(m.Evidence(quote=quote, page=self.page(), paper=self.paper_id, anchor=anchor))
         return items
 
     def links(self, field_name: str, targets: list[str]) -> list[m.Link]:
         inferred = self.profile.inferred.get(field_name, 0.0)
-        return [
-            m.Link(target=target, basis=m.Basis.inferred if self.rng.random() < inferred else m.Basis.stated,
-                   evidence=self.evidence(f"{field_name}-link"))
-            for target in targets
-        ]
+        links = []
+        for target in targets:
+            if self.rng.random() < inferred:
+                reading_zh, reading_en = self.rng.choice(_ASPECTS)
+                links.append(m.Link(target=target, basis=m.Basis.inferred, evidence=self.evidence(f"{field_name}-link", at_least=0),
+                                    rationale=f"Read from the paper's account of {reading_en}."))
+            else:
+                links.append(m.Link(target=target, basis=m.Basis.stated, evidence=self.evidence(f"{field_name}-link")))
+        return links
 
     def distinct(self, draw: Callable[[], str | None], number: int) -> list[str]:
         """``number`` different values from ``draw`` (fewer if it keeps repeating itself), sorted."""
@@ -483,9 +494,10 @@ class _PaperMaker:
         responses: list[m.Response] = []
         for k in range(1, counts["responses"] + 1):
             responses.append(self.response(k, responses, expectations, [i.id for i in initiatives]))
+        findings = [self.finding(k, expectations, drivers, responses) for k in range(1, counts["findings"] + 1)]
         return m.Claims(papers=[self.paper(expectations)], sources=sources, drivers=drivers,
                         expectations=expectations, responses=responses, initiatives=initiatives,
-                        documents=documents, events=events, indicators=indicators)
+                        documents=documents, events=events, indicators=indicators, findings=findings)
 
     def paper(self, expectations: list[m.Expectation]) -> m.Paper:
         rng = self.rng
@@ -621,15 +633,16 @@ class _PaperMaker:
 
     def driver(self, k: int, earlier: list[m.Driver], indicators: list[str]) -> m.Driver:
         rng = self.rng
-        level = self.value("drivers", "level", "domestic")
+        level = self.value("drivers", "level", "domestic") if self.present("drivers", "level") else None
         actors = sorted(set(self.values("drivers", "actors")))
-        same_level = [d.id for d in earlier if d.level.value == level]
+        same_level = [d.id for d in earlier if (d.level.value if d.level else None) == level]
         broader = rng.choice(same_level) if same_level and self.present("drivers", "broader") else None
         noun_zh, noun_en = rng.choice(_DRIVER_NOUNS[level])
         state = next((a for a in actors if self.actors[a].kind is m.ActorKind.state), None)
         label_zh = f"{self.label(state, 'zh')}的{noun_zh}" if state and level == "domestic" else noun_zh
         label_en = f"{noun_en} in {self.label(state)}" if state and level == "domestic" else noun_en
-        entity = self.describe("drivers", f"{noun_en}, as the paper describes it at the {level} level.")
+        where = f"at the {level} level" if level else "apart from its three levels"
+        entity = self.describe("drivers", f"{noun_en}, as the paper describes it {where}.")
         return m.Driver(
             id=f"drv-{self.paper_id}-{k}", label_zh=label_zh, label_en=label_en, level=level, broader=broader,
             actors=actors, affects=sorted(set(self.values("drivers", "affects"))),
@@ -651,17 +664,24 @@ class _PaperMaker:
         holder_code = self.actors[holder].alpha2
         short = holder_code.lower() if holder_code else holder.split("-")[0]
         entity = self.describe("expectations", f"{self.label(holder)} asks the SCO for this in the {domain} field.")
+        date = self.date() if self.present("expectations", "date") else None
+        occasion = rng.choice(events) if events and self.present("expectations", "occasion") else None
+        evidence = self.evidence("expectations", self.label(holder, "zh"))
+        if speaker or date or occasion:
+            # Who voiced it, when and where, is what one of its quotes says: the first reports the speaker
+            # (the holder, when the paper names no one).
+            evidence[0] = evidence[0].model_copy(update={
+                "voice": m.Voice.reported, "speaker": speaker or holder, "date": date, "occasion": occasion})
         return m.Expectation(
             id=f"exp-{short}-{self.paper_id}-{k}",
             label_zh=f"在上合组织框架内{verb_zh}{self.label(theme, 'zh')}方面的{aspect_zh}",
             label_en=f"{verb_en} {aspect_en} in {_lower_first(self.label(theme))} within the SCO",
-            holder=holder, domain=domain, themes=themes, speaker=speaker,
-            date=self.date() if self.present("expectations", "date") else None,
-            occasion=rng.choice(events) if events and self.present("expectations", "occasion") else None,
+            holder=holder, domain=domain, themes=themes, speaker=speaker, date=date, occasion=occasion,
+            stance=self.value("expectations", "stance", "supports"),
             initiatives=self.pick("expectations", "initiatives", initiatives),
             documents=self.pick("expectations", "documents", documents),
             drivers=self.links("drivers", self.pick("expectations", "drivers", drivers)),
-            evidence=self.evidence("expectations", self.label(holder, "zh")), **entity,
+            evidence=evidence, **entity,
         )
 
     def response(self, k: int, earlier: list[m.Response], expectations: list[m.Expectation],
@@ -686,6 +706,25 @@ class _PaperMaker:
             initiatives=self.pick("responses", "initiatives", initiatives),
             addresses=self.links("addresses", [e.id for e in ranked[:wanted]]),
             evidence=self.evidence("responses"), **entity,
+        )
+
+    def finding(self, k: int, expectations: list[m.Expectation], drivers: list[m.Driver],
+                responses: list[m.Response]) -> m.Finding:
+        rng = self.rng
+        kind = self.value("findings", "kind", "assessment")
+        holders = sorted({e.holder for e in rng.sample(expectations, min(len(expectations), 2))})
+        theme = self.theme()
+        others = [e.id for e in expectations] + [d.id for d in drivers] + [r.id for r in responses]
+        about = sorted({*holders, *([theme] if theme else []), *rng.sample(others, min(len(others), 1))})
+        names_zh = "与".join(self.label(h, "zh") for h in holders)
+        names_en = " and ".join(self.label(h) for h in holders)
+        aspect_zh, aspect_en = rng.choice(_ASPECTS)
+        entity = self.describe("findings", f"The authors' {kind} of {names_en}.")
+        return m.Finding(
+            id=f"fnd-{self.paper_id}-{k}", label_zh=f"{names_zh}在{self.label(theme, 'zh')}方面的{aspect_zh}",
+            label_en=f"{names_en} on {aspect_en} in {_lower_first(self.label(theme))}",
+            kind=kind, stance=self.value("findings", "stance", "supports"), about=about,
+            evidence=self.evidence("findings", names_zh), **entity,
         )
 
 

@@ -16,6 +16,7 @@ DCTERMS = "http://purl.org/dc/terms/"
 PROV = "http://www.w3.org/ns/prov#"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 BIBO = "http://purl.org/ontology/bibo/"
+OA = "http://www.w3.org/ns/oa#"
 
 SPARQL_PREFIXES = f"""PREFIX sco: <{SCO}>
 PREFIX scoid: <{ENTITY}>
@@ -26,6 +27,7 @@ PREFIX dcterms: <{DCTERMS}>
 PREFIX prov: <{PROV}>
 PREFIX skos: <{SKOS}>
 PREFIX bibo: <{BIBO}>
+PREFIX oa: <{OA}>
 """
 
 DOMAINS = ("political", "security", "economic", "cultural")
@@ -41,6 +43,11 @@ MODELS = {
     "inclusiveness": "InclusivenessModel",
 }
 BASES = {"stated": "Stated", "inferred": "Inferred"}
+VOICES = {"authors": "AuthorsVoice", "reported": "ReportedVoice", "quoted": "QuotedVoice"}
+STANCES = {"supports": "Supports", "opposes": "Opposes", "concerned": "Concerned"}
+FINDING_KINDS = ("comparison", "trend", "assessment", "conclusion", "rationale")
+NO_LEVEL = "none"
+"""What ``drivers --level`` takes for the drivers the paper lists apart from its three levels."""
 ACTOR_KINDS = {
     "state": "State",
     "state-group": "StateGroup",
@@ -64,6 +71,7 @@ ENTITY_CLASSES = {
     "document": "Document",
     "event": "Event",
     "indicator": "Indicator",
+    "finding": "Finding",
 }
 
 CONCEPT_NAMES = {
@@ -71,6 +79,8 @@ CONCEPT_NAMES = {
     **{SCO + local: name for name, local in LEVELS.items()},
     **{SCO + local: name for name, local in MODELS.items()},
     **{SCO + local: name for name, local in BASES.items()},
+    **{SCO + local: name for name, local in VOICES.items()},
+    **{SCO + local: name for name, local in STANCES.items()},
 }
 """Concept IRI -> the short name the records and the CLI use."""
 

@@ -15,6 +15,8 @@ from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SH, SKOS, XSD
 SCO = Namespace("https://w3id.org/scograph/vocab#")
 ENTITY = Namespace("https://w3id.org/scograph/id/")
 BIBO = Namespace("http://purl.org/ontology/bibo/")
+OA = Namespace("http://www.w3.org/ns/oa#")
+"""The W3C Web Annotation vocabulary: every quote is also an annotation target (a TextQuoteSelector)."""
 
 PREFIXES = {
     "sco": SCO,
@@ -26,6 +28,7 @@ PREFIXES = {
     "dcterms": DCTERMS,
     "bibo": BIBO,
     "prov": PROV,
+    "oa": OA,
     "owl": OWL,
     "sh": SH,
 }
