@@ -165,54 +165,45 @@ _IRI_FORBIDDEN = set('<>"{}|^`\\ \t\n\r')
 
 
 def sparql_term(value: Any) -> str:
-    """A Python value (or an rdflib term) as a SPARQL term: IRI for :class:`IRI`, a literal otherwise."""
-    if hasattr(value, "n3"):  # an rdflib term serialises itself, escapes and all
-        return value.n3()
-    if isinstance(value, IRI):
-        if _IRI_FORBIDDEN & set(value):
-            raise ValueError(f"not an IRI: {value!r}")
-        return f"<{value}>"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    escaped = (str(value).replace("\\", "\\\\").replace('"', '\\"')
-               .replace("\n", "\\n").replace("\r", "\\r"))
-    if isinstance(value, LangString):
-        return f'"{escaped}"@{value.lang}'
-    return f'"{escaped}"'
+    """A value (:class:`IRI`, :class:`LangString`, str, int, bool, a pyoxigraph or rdflib term) as a
+    SPARQL term, written by pyoxigraph; a string that is not a valid IRI as an :class:`IRI` is a ValueError."""
+    from .sparql_text import term
 
-
+    return str(term(value))
 
 
 def bind(query: str, bindings: dict[str, Any] | None) -> str:
-    """Bind variables to terms with a VALUES block opening the query's WHERE group (never by pasting text)."""
+    """The query with ``bindings`` as a VALUES block of terms written by pyoxigraph, opening its WHERE group.
+
+    The group is found by the one SPARQL lexer (:mod:`scograph.sparql_text`), so ``WHERE``
+    may stand on a line of its own or be left out (``SELECT ?x { … }``); no value's text
+    is ever pasted into the query.
+    """
     if not bindings:
         return query
-    names = " ".join(f"?{name}" for name in bindings)
-    row = " ".join(sparql_term(value) for value in bindings.values())
-    at = _where_group_opens(query)
-    if at is None:
+    from . import sparql_text
+
+    try:
+        return sparql_text.bind(sparql_text.read(query), bindings)[0]
+    except sparql_text.QueryTextError as error:
         from .errors import UsageError
 
-        raise UsageError("a query with parameters needs an explicit 'WHERE {' group to bind them in")
-    return f"{query[:at]} VALUES ({names}) {{ ({row}) }}{query[at:]}"
+        raise UsageError(str(error)) from None
 
 
-def _where_group_opens(query: str) -> int | None:
-    """The offset just after the ``{`` that opens the WHERE group, skipping comment lines."""
-    offset = 0
-    for line in query.splitlines(keepends=True):
-        if not line.lstrip().startswith("#"):
-            upper = line.upper()
-            start = upper.find("WHERE")
-            while start != -1:
-                rest = line[start + 5:]
-                if rest.lstrip().startswith("{") and (start == 0 or not (line[start - 1].isalnum() or line[start - 1] in "?$_")):
-                    return offset + start + 5 + (len(rest) - len(rest.lstrip())) + 1
-                start = upper.find("WHERE", start + 5)
-        offset += len(line)
-    return None
+def _bound(query: str, bindings: dict[str, Any] | None) -> tuple[str, dict | None]:
+    """For the local store: the text with the default prefixes, and the engine's substitutions."""
+    if not bindings:
+        return SPARQL_PREFIXES + query, None
+    from . import sparql_text
+
+    try:
+        text, substitutions = sparql_text.bind(sparql_text.read(SPARQL_PREFIXES + query), bindings, substitute=True)
+    except sparql_text.QueryTextError as error:
+        from .errors import UsageError
+
+        raise UsageError(str(error)) from None
+    return text, substitutions or None
 
 
 class OxigraphStore(ClaimStore):
@@ -250,7 +241,8 @@ class OxigraphStore(ClaimStore):
         than a Python object for every term of every solution (a quarter of a large lookup);
         reading it line by line holds no list of all lines or rows.
         """
-        solutions = self.store.query(SPARQL_PREFIXES + bind(query, bindings))
+        text, substitutions = _bound(query, bindings)
+        solutions = self.store.query(text, substitutions=substitutions)
         text = solutions.serialize(format=_OX.QueryResultsFormat.TSV).decode("utf-8")
         header_end = text.find("\n")
         names = [name[1:] for name in text[:header_end].split("\t")] if header_end > 0 else []
@@ -268,7 +260,8 @@ class OxigraphStore(ClaimStore):
     def construct(self, query: str, bindings: dict[str, Any] | None = None) -> bytes:
         import pyoxigraph as ox
 
-        triples = self.store.query(SPARQL_PREFIXES + bind(query, bindings))
+        text, substitutions = _bound(query, bindings)
+        triples = self.store.query(text, substitutions=substitutions)
         return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
 
     def ntriples(self) -> bytes:
@@ -281,8 +274,10 @@ class OxigraphStore(ClaimStore):
 
 
 def values_clause(variable: str, iris: list[str]) -> str:
-    """A VALUES block of IRIs taken from the store (entity IRIs never contain '>' or spaces)."""
-    return f"VALUES ?{variable} {{ " + " ".join(f"<{iri}>" for iri in iris) + " }"
+    """A VALUES block of IRIs, each written by pyoxigraph (which refuses a string that is not an IRI)."""
+    from .sparql_text import values_list
+
+    return values_list(variable, map(IRI, iris))
 
 
 class SparqlEndpointStore(ClaimStore):
@@ -314,10 +309,12 @@ class SparqlEndpointStore(ClaimStore):
 
         request = Request(self.url, data=urlencode({"query": query}).encode("ascii"), method="POST",
                           headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": accept})
+        from .sparql_results import read_capped
+
         try:
             with urlopen(request, timeout=self.timeout) as response:
                 media_type = (response.headers.get("Content-Type") or "").partition(";")[0].strip().lower()
-                return response.read(), media_type
+                return read_capped(response, what=self.url), media_type
         except HTTPError as error:
             body = error.read(300).decode("utf-8", "replace").strip().splitlines()
             raise EndpointError(f"{self.url} answered {error.code} {error.reason}: {body[0] if body else ''}") from None
@@ -325,36 +322,51 @@ class SparqlEndpointStore(ClaimStore):
             raise EndpointError(f"cannot reach {self.url}: {getattr(error, 'reason', error)}") from None
 
     def select(self, query: str, bindings: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-        import json
+        """SELECT rows from the endpoint's SPARQL results (JSON or XML), parsed by pyoxigraph."""
+        from .errors import EndpointError
+        from .sparql_results import parse_solutions
 
-        payload = json.loads(self.query(SPARQL_PREFIXES + bind(query, bindings), "application/sparql-results+json")[0])
-        names = payload["head"]["vars"]
-        return [{name: _json_value(binding.get(name)) for name in names} for binding in payload["results"]["bindings"]]
+        body, media_type = self.query(SPARQL_PREFIXES + bind(query, bindings),
+                                      "application/sparql-results+json, application/sparql-results+xml;q=0.9")
+        answer = parse_solutions(body, media_type, self.url)
+        if not isinstance(answer, _OX.QuerySolutions):
+            raise EndpointError(f"{self.url} answered a SELECT query with a boolean")
+        names = [variable.value for variable in answer.variables]
+        try:
+            return [{name: _plain(term) for name, term in zip(names, solution)} for solution in answer]
+        except (SyntaxError, ValueError) as error:
+            raise EndpointError(f"{self.url}: the answer is not valid SPARQL results: {error}") from None
 
     def construct(self, query: str, bindings: dict[str, Any] | None = None) -> bytes:
-        return self.query(SPARQL_PREFIXES + bind(query, bindings), "application/n-triples")[0]
+        """The endpoint's graph (N-Triples, Turtle or RDF/XML), parsed by pyoxigraph and written as N-Triples."""
+        from .sparql_results import parse_graph
+
+        body, media_type = self.query(SPARQL_PREFIXES + bind(query, bindings),
+                                      "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.8")
+        return _OX.serialize(parse_graph(body, media_type, self.url), format=_OX.RdfFormat.N_TRIPLES) or b""
 
     def ntriples(self) -> bytes:
         return self.construct("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
 
 
-def _json_value(term: dict | None) -> Any:
-    """A term of SPARQL 1.1 JSON results as the same Python value the local store gives."""
+def _plain(term) -> Any:
+    """A pyoxigraph term as the same Python value the local store gives (see the module docstring)."""
     if term is None:
         return None
-    kind, value = term["type"], term["value"]
-    if kind == "uri":
-        return IRI(value)
-    if kind == "bnode":
-        return "_:" + value
-    if "xml:lang" in term:
-        return LangString(value, term["xml:lang"])
-    datatype = term.get("datatype")
-    if datatype in _NUMERIC_INT:
-        return int(value)
-    if datatype in _NUMERIC_FLOAT:
-        return float(value)
-    return value
+    if isinstance(term, _OX.NamedNode):
+        return IRI(term.value)
+    if isinstance(term, _OX.BlankNode):
+        return "_:" + term.value
+    if isinstance(term, _OX.Literal):
+        if term.language:
+            return LangString(term.value, term.language)
+        datatype = term.datatype.value
+        if datatype in _NUMERIC_INT:
+            return int(term.value)
+        if datatype in _NUMERIC_FLOAT:
+            return float(term.value)
+        return term.value
+    return str(term)
 
 
 def push_turtle(store_url: str, data: bytes, graph: str | None = None, timeout: float = 60.0) -> str:
