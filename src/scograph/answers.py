@@ -185,35 +185,36 @@ def term_json(term) -> dict:
     return {"type": "literal", "value": str(term)}
 
 
-def _cell(term, cut: list[int]) -> dict | None:
-    """A table cell, its value cut at :data:`TABLE_VALUE_CHARS` (``cut`` counts the cuts)."""
+def _cell(term) -> dict | None:
+    """A table cell, its value cut at :data:`TABLE_VALUE_CHARS` (and then marked ``cut``)."""
     if term is None:
         return None
     item = term_json(term)
     if isinstance(item["value"], str) and len(item["value"]) > TABLE_VALUE_CHARS:
         item["value"] = item["value"][:TABLE_VALUE_CHARS] + "…"
         item["cut"] = True
-        cut[0] += 1
     return item
 
 
 def _table(names: list[str], rows, max_rows: int, max_bytes: int, unit: str) -> dict:
     """The HTML table's model, bounded: at most ``max_rows`` rows and about a quarter of ``max_bytes``
-    of text (escaping and markup make the page several times its text)."""
+    of text (escaping and markup make the page several times its text); ``truncated`` says why
+    rows were left out, ``cut_values`` how many values were cut short."""
     budget = max_bytes // 4
-    table, cut, size = [], [0], 0
+    table, cut, size = [], 0, 0
     truncated = None
     for row in rows:
         if len(table) == max_rows:
             truncated = f"{max_rows} {unit}"
             break
-        cells = [_cell(term, cut) for term in row]
+        cells = [_cell(term) for term in row]
         size += sum(len(c["value"]) if isinstance(c["value"], str) else 200 for c in cells if c is not None) + 8
         if size > budget and table:
             truncated = f"{max_bytes} bytes"
             break
         table.append(cells)
-    return {"kind": "solutions", "vars": names, "rows": table, "truncated": truncated, "cut_values": cut[0]}
+        cut += sum(1 for c in cells if c is not None and c.get("cut"))
+    return {"kind": "solutions", "vars": names, "rows": table, "truncated": truncated, "cut_values": cut}
 
 
 def serialize_triples(triples: list, fmt: str) -> bytes:

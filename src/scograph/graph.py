@@ -427,7 +427,7 @@ class ClaimsGraph:
     def _links(self, iri: str) -> tuple[list[dict], list[dict]]:
         classes = " ".join(f"sco:{local}" for local in ENTITY_CLASSES.values())
         query = """
-            SELECT DISTINCT ?p ?other ?label ?basis WHERE {
+            SELECT DISTINCT ?p ?other ?label ?basis ?s ?o WHERE {
               %s
               VALUES ?class { %s }
               ?other a ?class .
@@ -456,7 +456,7 @@ class ClaimsGraph:
     def _holders(self, country: str) -> list[str]:
         """The IRIs of a state and of the groups it is a member of: whose demands count as its own."""
         state = entity_iri(self.country(country).id)
-        rows = self.store.select("SELECT ?group WHERE { ?group sco:member ?state }", {"state": IRI(state)})
+        rows = self.store.select("SELECT ?group ?state WHERE { ?group sco:member ?state }", {"state": IRI(state)})
         return [state] + sorted({row["group"] for row in rows})
 
     def _expectation_holders(self, country: str | None, domain: str | None) -> dict[str, str | None]:
@@ -473,14 +473,18 @@ class ClaimsGraph:
             patterns.append("?x sco:domain ?domain .")
         if not country:  # (with holders no type test: sco:holder's domain is sco:Expectation)
             patterns.append("?x a sco:Expectation . OPTIONAL { ?x sco:holder ?holder }")
-        rows = self.store.rows("SELECT ?x ?holder WHERE { %s }" % " ".join(patterns), bindings)
-        return dict(sorted(rows, key=lambda row: (row[0], row[1] or "")))
+        # A bound variable is projected: the engine binds it (substitutions) only then.
+        projected = " ".join(f"?{name}" for name in bindings)
+        rows = self.store.rows("SELECT ?x ?holder %s WHERE { %s }" % (projected, " ".join(patterns)), bindings)
+        return dict(sorted(((row[0], row[1]) for row in rows), key=lambda row: (row[0], row[1] or "")))
 
     def _expectation_ids(self, country: str | None, domain: str | None) -> list[str]:
         return [entity_id(iri) for iri in self._expectation_holders(country, domain)]
 
     def _ids_of(self, rdf_class: str, extra: str = "", bindings: dict | None = None) -> list[str]:
-        rows = self.store.select(f"SELECT DISTINCT ?x WHERE {{ ?x a {rdf_class} . {extra} }} ORDER BY ?x", bindings)
+        projected = " ".join(f"?{name}" for name in bindings or {})  # bound variables are projected (substitutions)
+        rows = self.store.select(f"SELECT DISTINCT ?x {projected} WHERE {{ ?x a {rdf_class} . {extra} }} ORDER BY ?x",
+                                 bindings)
         return [entity_id(r["x"]) for r in rows]
 
     def demands(self, country: str | None = None, domain: str | None = None) -> list[dict]:
@@ -596,7 +600,7 @@ class ClaimsGraph:
     def driver_lineage(self, driver_id: str) -> list[str]:
         """The driver, then every broader driver it refines."""
         _check_id(driver_id)
-        rows = self.store.select("SELECT ?b WHERE { ?d sco:refines* ?b }", {"d": IRI(entity_iri(driver_id))})
+        rows = self.store.select("SELECT ?b ?d WHERE { ?d sco:refines* ?b }", {"d": IRI(entity_iri(driver_id))})
         ids = [entity_id(r["b"]) for r in rows]
         return [driver_id] + sorted(set(ids) - {driver_id})
 
@@ -607,7 +611,7 @@ class ClaimsGraph:
             raise UsageError("empty search text; give a word in Chinese or English")
         classes = " ".join(f"sco:{local}" for local in ENTITY_CLASSES.values())
         rows = self.store.select(f"""
-            SELECT ?x ?field ?text WHERE {{
+            SELECT ?x ?field ?text ?needle WHERE {{
               VALUES ?class {{ {classes} }} ?x a ?class .
               {{ ?x rdfs:label ?text BIND(IF(lang(?text) = "zh", "label_zh", "label") AS ?field) }}
               UNION {{ ?x dcterms:description ?text BIND(IF(lang(?text) = "zh", "description_zh", "description") AS ?field) }}

@@ -17,6 +17,7 @@ engine's 8 KiB buffers, plus one row.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import IO, Any
 
@@ -82,6 +83,36 @@ class _Sink:
 
     def body(self) -> bytes | None:
         return None if self.stream is not None else b"".join(self.parts)
+
+
+class _XmlChars:
+    """A byte stream that writes U+FFFD for the characters XML 1.0 cannot hold.
+
+    pyoxigraph writes a literal's control characters (U+0000–U+0008, U+000B, U+000C,
+    U+000E–U+001F) and the noncharacters U+FFFE and U+FFFF into XML as they are, which
+    makes the document ill-formed (ElementTree, and so SPARQLWrapper, stops at the first);
+    XML 1.0 has no way to write them at all, so they become U+FFFD. A byte below 0x20 is
+    never part of a longer UTF-8 sequence, and the last two bytes of a chunk wait for the
+    next one, so no character is split.
+    """
+
+    _FORBIDDEN = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]|\xef\xbf[\xbe\xbf]")
+
+    def __init__(self, stream):
+        self.stream, self.held = stream, b""
+
+    def write(self, data) -> int:
+        given = bytes(data)
+        data = self.held + given
+        hold = 2 if data.endswith(b"\xef\xbf") else 1 if data.endswith(b"\xef") else 0
+        self.held = data[len(data) - hold:]
+        self.stream.write(self._FORBIDDEN.sub("\ufffd".encode(), data[:len(data) - hold]))
+        return len(given)
+
+    def flush(self) -> None:
+        self.stream.write(self._FORBIDDEN.sub("\ufffd".encode(), self.held))
+        self.held = b""
+        self.stream.flush()
 
 
 class _Caps:
@@ -165,10 +196,11 @@ def solutions(variables: Sequence[str], rows: Iterable[Sequence[Any]], fmt: str,
     sink = _Sink(stream)
     caps = _Caps(sink, max_rows, max_bytes, "rows")
     source = _RowStream(variables, iter(rows), caps)
-    ox.parse_query_results(source, ox.QueryResultsFormat.TSV).serialize(sink, syntax)
+    out = _XmlChars(sink) if fmt == "xml" else sink
+    ox.parse_query_results(source, ox.QueryResultsFormat.TSV).serialize(out, syntax)
     if source.error is not None:
         raise source.error
-    sink.flush()
+    out.flush()
     return Written(sink.body(), caps.count, caps.truncated)
 
 
@@ -196,8 +228,9 @@ def triples(items: Iterable, fmt: str, *, max_rows: int | None = None, max_bytes
                 return
             yield triple
 
-    ox.serialize(capped(), sink, syntax, prefixes=prefixes if syntax is not ox.RdfFormat.N_TRIPLES else None)
-    sink.flush()
+    out = _XmlChars(sink) if fmt == "rdfxml" else sink
+    ox.serialize(capped(), out, syntax, prefixes=prefixes if syntax is not ox.RdfFormat.N_TRIPLES else None)
+    out.flush()
     return Written(sink.body(), caps.count, caps.truncated)
 
 

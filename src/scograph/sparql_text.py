@@ -34,6 +34,7 @@ stands (the line end after it stays) and each line end stays one line end.
 
 from __future__ import annotations
 
+import functools
 import re
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping
@@ -52,13 +53,14 @@ _VARNAME = f"[{_PN_CHARS_U}0-9][{_PN_CHARS_U}0-9\u00B7\u0300-\u036F\u203F-\u2040
 _ECHAR = r"""\\[tbnrf\\"']"""
 _EXPONENT = "[eE][+-]?[0-9]+"
 
-_TOKEN = re.compile("|".join((
+_TOKEN_PATTERN = "|".join((
     r"(?P<ws>[ \t\r\n]+)",
     r"(?P<comment>\#[^\r\n]*)",
     r"""(?P<iri><[^<>"{}|^`\\\x00-\x20]*>)""",
     # The long forms first: ''' opens a long string, not an empty string and a quote.
     rf"""(?P<string>'''(?:(?:'|'')?(?:[^'\\]|{_ECHAR}))*+'''|\"\"\"(?:(?:"|"")?(?:[^"\\]|{_ECHAR}))*+\"\"\""""
-    rf"""|'(?:[^'\\\n\r]|{_ECHAR})*+'|"(?:[^"\\\n\r]|{_ECHAR})*+")""",
+    # A short string is not followed by its quote: '' then ' is the start of a long string.
+    rf"""|'(?:[^'\\\n\r]|{_ECHAR})*+'(?!')|"(?:[^"\\\n\r]|{_ECHAR})*+"(?!"))""",
     rf"(?P<var>[?$]{_VARNAME})",
     rf"(?P<bnode>_:[{_PN_CHARS_U}0-9](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?)",
     rf"(?P<pname>(?:{_PN_PREFIX})?:(?:{_PN_LOCAL})?)",
@@ -66,7 +68,15 @@ _TOKEN = re.compile("|".join((
     r"(?P<langtag>@[a-zA-Z]+(?:-[a-zA-Z0-9]+)*)",
     r"(?P<word>[A-Za-z][A-Za-z0-9_]*)",
     r"(?P<punct>\^\^|&&|\|\||!=|<=|>=|[{}()\[\].,;=<>!+\-*/^|?])",
-)))
+))
+
+
+@functools.cache
+def _compiled(pattern: str) -> re.Pattern:
+    """A pattern compiled on first use: the lexer's Unicode classes take 30 ms to compile, which
+    a lookup that binds nothing should not pay at start-up."""
+    return re.compile(pattern)
+
 _CODEPOINT_ESCAPE = re.compile(r"\\[uU][0-9A-Fa-f]{4}")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _OPENERS, _CLOSERS = "{([", "})]"
@@ -80,16 +90,19 @@ MAX_DEPTH = 24
 """How deeply groups ``{}``, parentheses and brackets may nest, counted together."""
 MAX_TOKENS = 2_000
 """How many tokens a query may have, not counting the data of its ``VALUES`` blocks."""
-# Measured with pyoxigraph 0.5.13 (a query run in a subprocess, which a stack overflow
-# kills with SIGSEGV). On an 8 MiB stack (the main thread's usual size) Oxigraph crashes
-# at 3,000 nested {} (2,000 run), 8,000 nested parentheses (4,000 run), and a chain of
-# 8,000 '+' terms (4,000 run); on a 1 MiB stack at 400 {}, 200 nested collections '(',
-# 400 [] and 800 parentheses, and at chains of about 1,000 '+' or '&&' terms, 1,000
-# UNIONs, 400 OPTIONALs or a 400-step property path. rdflib's parser stops with a
-# RecursionError (a clean 400 here) near 30 nested parentheses and 40 nested {}.
-# VALUES data is flat for both: 160,000 IRIs in one block run on a 1 MiB stack. The
-# limits keep every query below the 1 MiB figures, so a query runs safely on any thread
-# the CLI or a server gives it, and under rdflib's recursion limit for groups.
+# Measured with pyoxigraph 0.5.13 (each query run in a subprocess, which a stack overflow
+# kills with SIGSEGV). On an 8 MiB stack (a main thread's usual size, where the CLI and
+# the server's query workers run queries) Oxigraph crashes at 3,000 nested {} (2,000 run),
+# 8,000 nested parentheses (4,000 run) and a chain of 8,000 '+' terms (4,000 run); on a
+# 1 MiB stack already at 400 {}, 200 nested collections, 400 [] and 800 parentheses, and
+# at chains of about 1,000 '+' or '&&' terms, 1,000 UNIONs, 400 OPTIONALs or a 400-step
+# property path. rdflib's parser stops with a RecursionError (a clean 400 here) near 30
+# nested parentheses and 40 nested {}. VALUES data is flat for both: 160,000 IRIs in one
+# block run on a 1 MiB stack. At these limits every shape tried runs on an 8 MiB stack,
+# and all but a 1,000-step property path on a 2 MiB one (tests/test_sparql_text.py runs
+# the largest of each); the named queries have at most 112 tokens and nest 4 deep.
+# What the limits let through can still take long to plan (100 triple patterns in one
+# group: 10 s; a 200-step path: 5 s): the server's per-query timeout stops that.
 LIMITS = {"bytes": MAX_QUERY_BYTES, "depth": MAX_DEPTH, "tokens": MAX_TOKENS}
 
 _REMOTE_KEYWORDS = ("SERVICE",)
@@ -315,7 +328,7 @@ def read(source: str) -> QueryText:
     depth = shadow = deepest = counted = 0
     values_state, data_depth = 0, None  # 1: after VALUES, before its data block; then the block's depth
     position, end = 0, len(source)
-    match = _TOKEN.match
+    match = _compiled(_TOKEN_PATTERN).match
     while position < end:
         found = match(source, position)
         if found is None:
@@ -472,12 +485,12 @@ def term(value: Any):
 
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
-_VARIABLE = re.compile(_VARNAME)
+_NOT_IN_IRIREF = re.compile(r'[<>"{}|^`\\\x00-\x20]')
 
 
 def variable(name: str) -> str:
     """``?name``, for a name that is a SPARQL variable name (anything else raises ValueError)."""
-    if not _VARIABLE.fullmatch(name):
+    if not _compiled(_VARNAME).fullmatch(name):
         raise ValueError(f"not a SPARQL variable name: {name!r}")
     return "?" + name
 
@@ -492,6 +505,26 @@ def values_block(bindings: Mapping[str, Any]) -> str:
 def values_list(name: str, values: Iterable[Any]) -> str:
     """``VALUES ?name { t1 t2 … }``, each term written by pyoxigraph."""
     return f"VALUES {variable(name)} {{ " + " ".join(str(term(value)) for value in values) + " }"
+
+
+def iri_values(name: str, iris: Iterable[str]) -> str:
+    """``VALUES ?name { <a> <b> … }`` for IRIs given as strings, as pyoxigraph writes them.
+
+    pyoxigraph's NamedNode costs 0.7 µs an IRI (70 ms for the 100,000 IRIs of a large
+    lookup); one search of the joined IRIs for a character an IRIREF cannot hold takes
+    1 ms, and pyoxigraph writes an IRI without one as ``<iri>``, exactly. A list with such
+    a character goes to pyoxigraph IRI by IRI, which refuses the bad one (ValueError).
+    """
+    iris = list(iris)
+    if _NOT_IN_IRIREF.search("".join(iris)):
+        return values_list(name, (_named_node(iri) for iri in iris))
+    return f"VALUES {variable(name)} {{ " + "".join(f"<{iri}> " for iri in iris) + "}"
+
+
+def _named_node(iri: str):
+    import pyoxigraph as ox
+
+    return ox.NamedNode(iri)
 
 
 def bind(lexed: QueryText, bindings: Mapping[str, Any], substitute: bool = False) -> tuple[str, dict]:

@@ -191,19 +191,12 @@ def bind(query: str, bindings: dict[str, Any] | None) -> str:
         raise UsageError(str(error)) from None
 
 
-def _bound(query: str, bindings: dict[str, Any] | None) -> tuple[str, dict | None]:
-    """For the local store: the text with the default prefixes, and the engine's substitutions."""
-    if not bindings:
-        return SPARQL_PREFIXES + query, None
-    from . import sparql_text
+def _substitutions(bindings: dict[str, Any]) -> dict:
+    from .sparql_text import term, variable
 
-    try:
-        text, substitutions = sparql_text.bind(sparql_text.read(SPARQL_PREFIXES + query), bindings, substitute=True)
-    except sparql_text.QueryTextError as error:
-        from .errors import UsageError
-
-        raise UsageError(str(error)) from None
-    return text, substitutions or None
+    for name in bindings:
+        variable(name)
+    return {_OX.Variable(name): term(value) for name, value in bindings.items()}
 
 
 class OxigraphStore(ClaimStore):
@@ -241,8 +234,7 @@ class OxigraphStore(ClaimStore):
         than a Python object for every term of every solution (a quarter of a large lookup);
         reading it line by line holds no list of all lines or rows.
         """
-        text, substitutions = _bound(query, bindings)
-        solutions = self.store.query(text, substitutions=substitutions)
+        solutions = self._query(query, bindings)
         text = solutions.serialize(format=_OX.QueryResultsFormat.TSV).decode("utf-8")
         header_end = text.find("\n")
         names = [name[1:] for name in text[:header_end].split("\t")] if header_end > 0 else []
@@ -257,12 +249,27 @@ class OxigraphStore(ClaimStore):
 
         return names, rows()
 
+    def _query(self, query: str, bindings: dict[str, Any] | None):
+        """Run a query with the default prefixes, ``bindings`` bound by the engine's substitutions.
+
+        pyoxigraph 0.5 substitutes only variables the SELECT projects (the lookups project
+        theirs, so no lexer runs on their path); for any other it refuses, and the bindings
+        go in a VALUES block of terms written by pyoxigraph instead (:func:`bind`).
+        """
+        if not bindings:
+            return self.store.query(SPARQL_PREFIXES + query)
+        try:
+            return self.store.query(SPARQL_PREFIXES + query, substitutions=_substitutions(bindings))
+        except RuntimeError as refused:
+            try:
+                return self.store.query(SPARQL_PREFIXES + bind(query, bindings))
+            except RuntimeError:
+                raise refused from None
+
     def construct(self, query: str, bindings: dict[str, Any] | None = None) -> bytes:
         import pyoxigraph as ox
 
-        text, substitutions = _bound(query, bindings)
-        triples = self.store.query(text, substitutions=substitutions)
-        return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+        return ox.serialize(self._query(query, bindings), format=ox.RdfFormat.N_TRIPLES) or b""
 
     def ntriples(self) -> bytes:
         import pyoxigraph as ox
@@ -275,16 +282,18 @@ class OxigraphStore(ClaimStore):
 
 def values_clause(variable: str, iris: list[str]) -> str:
     """A VALUES block of IRIs, each written by pyoxigraph (which refuses a string that is not an IRI)."""
-    from .sparql_text import values_list
+    from .sparql_text import iri_values
 
-    return values_list(variable, map(IRI, iris))
+    return iri_values(variable, iris)
 
 
 class SparqlEndpointStore(ClaimStore):
     """A remote SPARQL 1.1 endpoint (Oxigraph, Fuseki, GraphDB, Virtuoso …) over the SPARQL Protocol."""
 
-    def __init__(self, url: str, timeout: float = 30.0):
+    def __init__(self, url: str, timeout: float = 30.0, max_answer_bytes: int | None = None):
         from urllib.parse import urlsplit
+
+        from .sparql_results import MAX_REMOTE_ANSWER_BYTES
 
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.netloc:
@@ -293,13 +302,16 @@ class SparqlEndpointStore(ClaimStore):
             raise UsageError(f"not an http(s) endpoint URL: {url!r}; e.g. http://127.0.0.1:7878/query")
         self.url = url
         self.timeout = timeout
+        self.max_answer_bytes = max_answer_bytes or MAX_REMOTE_ANSWER_BYTES
+        """The most read of one answer: a longer one is an EndpointError, never read whole."""
 
     def query(self, query: str, accept: str) -> tuple[bytes, str]:
         """Send a query as the ``query`` field of a POSTed form; the answer's bytes and its media type.
 
         Of the Protocol's ways to send a query, a form is the one endpoints take most widely
         (older ones know no ``application/sparql-query`` body); the media type is ``""`` when
-        the endpoint names none. HTTP errors and refused connections are one-line EndpointErrors.
+        the endpoint names none. HTTP errors, refused connections and answers longer than
+        :attr:`max_answer_bytes` are one-line EndpointErrors.
         """
         from urllib.error import HTTPError, URLError
         from urllib.parse import urlencode
@@ -314,7 +326,7 @@ class SparqlEndpointStore(ClaimStore):
         try:
             with urlopen(request, timeout=self.timeout) as response:
                 media_type = (response.headers.get("Content-Type") or "").partition(";")[0].strip().lower()
-                return read_capped(response, what=self.url), media_type
+                return read_capped(response, self.max_answer_bytes, self.url), media_type
         except HTTPError as error:
             body = error.read(300).decode("utf-8", "replace").strip().splitlines()
             raise EndpointError(f"{self.url} answered {error.code} {error.reason}: {body[0] if body else ''}") from None
