@@ -590,10 +590,41 @@ def test_a_query_whose_prefix_shadows_a_default_one_uses_its_own(graph):
     assert queries.evaluate(graph.store, queries.query_from_text("ASK { ?s sco:holder ?o }")).answer is True
 
 
-def test_parameters_need_a_where_group_to_be_bound_in(graph):
-    query = queries.query_from_text("# param country: country = TJ\nASK { ?demand sco:holder ?country }", name="holds.rq")
-    with pytest.raises(UsageError, match=r"^holds.rq: a query with parameters needs an explicit 'WHERE \{' group"):
+# Parameterised queries the old `WHERE {` scan refused: the lexer finds the group whatever the layout.
+WHERE_LAYOUTS = {
+    "where-on-its-own-line": "SELECT ?demand\nWHERE\n{\n  ?demand sco:holder ?country\n}\nORDER BY ?demand\n",
+    "no-where": "SELECT ?demand { ?demand sco:holder ?country } ORDER BY ?demand\n",
+    "comment-naming-where": "SELECT ?demand # WHERE { in a comment\nwhere{?demand sco:holder ?country}ORDER BY ?demand\n",
+    "ask-without-where": "ASK { ?demand sco:holder ?country ; sco:domain sco:security }\n",
+}
+
+
+@pytest.mark.parametrize("layout", list(WHERE_LAYOUTS))
+def test_parameters_are_bound_whatever_the_layout_of_the_where_group(graph, runner, tmp_path, layout):
+    path = tmp_path / "holds.rq"
+    path.write_text("# title: Holders\n# param country: country = TJ\n" + WHERE_LAYOUTS[layout], encoding="utf-8")
+    query = queries.load_query(path)
+    found = queries.run(graph, query, {"country": "UZ"})
+    assert bool(found) and (found.form == "ASK" or all(row.demand.value.startswith(ENTITY + "exp-") for row in found))
+    code, out, err = invoke(runner, str(path), "-p", "country=KG", "-f", "csv")
+    assert (code, err) == (0, "") and ("true" in out if found.form == "ASK" else ENTITY + "exp-kg-" in out)
+
+
+def test_a_query_without_a_where_group_cannot_take_parameters(graph):
+    query = queries.query_from_text("# param entity: entity = tj\nDESCRIBE ?entity", name="holds.rq")
+    with pytest.raises(UsageError, match=r"^holds.rq: a query with bound variables needs a WHERE group \{ … \}"):
         queries.run(graph, query)
+
+
+def test_a_named_querys_prefilled_text_binds_its_defaults_in_the_group_it_has(graph):
+    text = queries.prefilled_text(queries.named_query("demands-by-country"), graph)
+    assert f"WHERE {{\n  # The parameters, bound to their defaults: change them here.\n  VALUES (?country ?lang) {{ (<{ENTITY}tj> \"en\") }}" in text
+    assert text.count("# title:") == 1  # the header's comments are kept as written
+    unbound = queries.prefilled_text(queries.named_query("source-backing"), graph)
+    assert "# ?source (source) is unbound, so every value answers" in unbound
+    whereless = queries.query_from_text("# param country: country = TJ\nSELECT ?d\n{ ?d sco:holder ?country }")
+    assert queries.prefilled_text(whereless, graph).startswith("# param country: country = TJ\nSELECT ?d\n{\n  # The")
+    assert queries.evaluate(graph.store, queries.query_from_text(queries.prefilled_text(whereless, graph))).rows
 
 
 def test_an_evaluation_error_is_a_usage_error(graph):

@@ -315,3 +315,22 @@ def test_an_endpoint_may_answer_in_xml_or_turtle(runner, fake_endpoint):
     assert result.exit_code == 0, result.stderr
     assert result.stdout == ("<https://w3id.org/scograph/id/tj> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
                              "<https://w3id.org/scograph/vocab#State> .\n")
+
+
+@pytest.mark.parametrize("layout", ["where-on-its-own-line", "no-where", "comment-naming-where", "ask-without-where"])
+def test_parameters_are_bound_on_an_endpoint_whatever_the_layout_of_the_where_group(runner, pushed, tmp_path, layout):
+    from .test_queries import WHERE_LAYOUTS
+
+    path = tmp_path / "holds.rq"
+    path.write_text("# title: Holders\n# param country: country = TJ\n" + WHERE_LAYOUTS[layout], encoding="utf-8")
+    for fmt in ("csv", "json"):
+        local, remote = _both(runner, pushed, [str(path), "-p", "country=KG"], fmt)
+        assert remote == local and ("true" in local if layout.startswith("ask") else "exp-kg-" in local), (fmt, local)
+
+
+def test_an_id_that_is_not_an_id_is_refused_before_the_endpoint_is_asked(runner, pushed):
+    # Nothing of the text reaches the endpoint: the id is checked first (the suggestions ask for the ids).
+    for args in (["show", "x> } SERVICE <http://127.0.0.1:9/> { ?x a ?class } } #"],
+                 ["paths", "--from", "a b"], ["sparql", "describe-entity", "-p", "entity=a>b"]):
+        result = runner.invoke(app, [*args, "--endpoint", pushed])
+        assert result.exit_code == 2 and "not an id" in result.stderr and result.stderr.count("\n") == 1, result.stderr

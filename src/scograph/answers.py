@@ -6,16 +6,12 @@ failure is an :class:`Answer` with its status.
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
-from xml.sax.saxutils import escape as xml_escape
-from xml.sax.saxutils import quoteattr
 
 from .negotiation import MEDIA_TYPES, _offered, choose_format
+from .sparql_results import MAX_ANSWER_BYTES
 from .terms import BIBO, DCTERMS, ENTITY, PROV, RDF, RDFS, SCO, SKOS, XSD
 
 PREFIXES = {"sco": SCO, "scoid": ENTITY, "rdf": RDF, "rdfs": RDFS, "xsd": XSD, "dcterms": DCTERMS,
@@ -51,7 +47,6 @@ class Refusal(Exception):
 
 # --------------------------------------------------------------------- checking a query (in a worker)
 
-_CODEPOINT_ESCAPE = re.compile(r"\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}")
 _UPDATE_OPERATIONS = {
     "Load": "LOAD", "Clear": "CLEAR", "Drop": "DROP", "Create": "CREATE", "Add": "ADD", "Move": "MOVE",
     "Copy": "COPY", "InsertData": "INSERT DATA", "DeleteData": "DELETE DATA", "DeleteWhere": "DELETE WHERE",
@@ -64,9 +59,16 @@ NO_REMOTE = "this endpoint answers from its own data only and never fetches anyt
 
 @dataclass(frozen=True)
 class CheckedQuery:
+    """A query the check let through: its form, its dataset, and ``text``, the text the engine is to run.
+
+    ``text`` is what both rdflib (the check) and Oxigraph (the engine) read: the query as
+    :func:`scograph.sparql_text.read` writes it out, with nothing left on which they differ.
+    """
+
     form: str
     default_graphs: tuple[str, ...]
     named_graphs: tuple[str, ...]
+    text: str = ""
 
 
 def _nodes(tree):
@@ -96,27 +98,46 @@ def _syntax_message(error) -> str:
 
 
 def check_query(text: str) -> CheckedQuery:
-    """Parse a query and check it is one this server runs; a :class:`Refusal` says why not."""
+    """Read a query and check it is one this server runs; a :class:`Refusal` says why not.
+
+    Three walls, each enough alone: the lexer writes out a text on which rdflib and
+    Oxigraph cannot disagree (and refuses a query nested or long enough to crash either);
+    no token of that text may read as ``SERVICE``; and rdflib's parse of that same text
+    may hold no update, no SERVICE, and only the FROM clauses the tokens show.
+    """
     from pyparsing import ParseBaseException
     from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 
+    from . import sparql_text
+
     if not text.strip():
         raise Refusal(400, "the query is empty; send a SPARQL query in the 'query' parameter or the request body")
-    if _CODEPOINT_ESCAPE.search(text):
-        # Parsers disagree on where \u escapes apply; refusing them keeps the check exact.
-        raise Refusal(400, "codepoint escapes (\\uXXXX, \\UXXXXXXXX) are not accepted; write the characters themselves")
     try:
-        tree = parseQuery(text)
+        lexed = sparql_text.read(text)
+    except sparql_text.QueryTextError as error:
+        raise Refusal(400, error.message if error.kind == "limit" else f"SPARQL syntax error: {error.message}") from None
+    for token in lexed.remote_words():
+        line, column = lexed.position(token.start)
+        what = "SERVICE (federated query) is refused" if token.keyword == "SERVICE" else (
+            f"{token.text!r} (line {line}, column {column}) is refused: an engine may read the keyword SERVICE in it")
+        raise Refusal(403, f"{NO_REMOTE}: {what}")
+    for token in lexed.dataset_words():
+        line, column = lexed.position(token.start)
+        raise Refusal(400, f"{token.text!r} (line {line}, column {column}) is refused: an engine may read the keyword "
+                           "FROM or NAMED in it; separate keywords with a space, and name prefixes otherwise")
+    try:
+        tree = parseQuery(lexed.text)
     except ParseBaseException as error:
         try:
-            update = parseUpdate(text)
+            update = parseUpdate(lexed.text)
         except (ParseBaseException, RecursionError, ValueError):
             raise Refusal(400, _syntax_message(error)) from None
         operations = sorted({_UPDATE_OPERATIONS.get(n.name, n.name) for n in _nodes(update)
                              if n.name in _UPDATE_OPERATIONS})
         raise Refusal(403, f"{READ_ONLY}: SPARQL Update ({', '.join(operations) or 'update'}) is refused") from None
     except RecursionError:
-        raise Refusal(400, "the query is nested too deeply to parse") from None
+        raise Refusal(400, "the query is nested too deeply for the check's parser; nest its groups and "
+                           "expressions less deeply") from None
     except Exception as error:  # rdflib raises a bare Exception for a few malformed queries
         raise Refusal(400, f"SPARQL syntax error: {str(error).splitlines()[0] if str(error) else type(error).__name__}") from None
     query = tree[1]
@@ -130,16 +151,21 @@ def check_query(text: str) -> CheckedQuery:
             defaults.append(str(dict.get(clause, "default")))
         if dict.get(clause, "named") is not None:
             named.append(str(dict.get(clause, "named")))
-    return CheckedQuery(_FORMS.get(query.name, query.name), tuple(defaults), tuple(named))
+    clauses = lexed.dataset_clauses()
+    if (len(defaults), len(named)) != (sum(k == "default" for k, _ in clauses), sum(k == "named" for k, _ in clauses)):
+        raise Refusal(400, "the query's FROM clauses read differently to the check and to its tokens; "
+                           "write each as FROM <iri> or FROM NAMED <iri>")
+    return CheckedQuery(_FORMS.get(query.name, query.name), tuple(defaults), tuple(named), lexed.text)
 
 
 # --------------------------------------------------------------------- serializing results (in a worker)
 
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+TABLE_VALUE_CHARS = 1_000
+"""The longest value an HTML results table shows whole; a longer one is cut (and counted as cut)."""
 
 
 def term_json(term) -> dict:
-    """A pyoxigraph term as a SPARQL 1.1 JSON results term."""
+    """A pyoxigraph term as a SPARQL 1.1 JSON results term (the HTML table's cells)."""
     import pyoxigraph as ox
 
     if isinstance(term, ox.NamedNode):
@@ -159,99 +185,43 @@ def term_json(term) -> dict:
     return {"type": "literal", "value": str(term)}
 
 
-def _xml_text(value: str) -> str:
-    return xml_escape(_XML_INVALID.sub("\ufffd", value))
-
-
-def _xml_term(term: dict) -> str:
-    kind, value = term["type"], term["value"]
-    if kind == "uri":
-        return f"<uri>{_xml_text(value)}</uri>"
-    if kind == "bnode":
-        return f"<bnode>{_xml_text(value)}</bnode>"
-    if kind == "triple":
-        return ("<triple>" + "".join(f"<{part}>{_xml_term(value[part])}</{part}>"
-                                     for part in ("subject", "predicate", "object")) + "</triple>")
-    attributes = ""
-    if "xml:lang" in term:
-        attributes = f" xml:lang={quoteattr(_XML_INVALID.sub('', term['xml:lang']))}"
-    elif "datatype" in term:
-        attributes = f" datatype={quoteattr(_XML_INVALID.sub('', term['datatype']))}"
-    return f"<literal{attributes}>{_xml_text(value)}</literal>"
-
-
-def _plain_term(term: dict | None) -> str:
-    """CSV: the lexical form."""
+def _cell(term) -> dict | None:
+    """A table cell, its value cut at :data:`TABLE_VALUE_CHARS` (and then marked ``cut``)."""
     if term is None:
-        return ""
-    if term["type"] == "bnode":
-        return "_:" + term["value"]
-    if term["type"] == "triple":
-        return "<< " + " ".join(_tsv_term(term["value"][p]) for p in ("subject", "predicate", "object")) + " >>"
-    return term["value"]
+        return None
+    item = term_json(term)
+    if isinstance(item["value"], str) and len(item["value"]) > TABLE_VALUE_CHARS:
+        item["value"] = item["value"][:TABLE_VALUE_CHARS] + "…"
+        item["cut"] = True
+    return item
 
 
-def _tsv_term(term: dict | None) -> str:
-    """TSV: the term in SPARQL syntax."""
-    if term is None:
-        return ""
-    kind, value = term["type"], term["value"]
-    if kind == "uri":
-        return f"<{value}>"
-    if kind == "bnode":
-        return f"_:{value}"
-    if kind == "triple":
-        return _plain_term(term)
-    escaped = (value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-               .replace("\r", "\\r").replace("\t", "\\t"))
-    if "xml:lang" in term:
-        return f'"{escaped}"@{term["xml:lang"]}'
-    if "datatype" in term:
-        return f'"{escaped}"^^<{term["datatype"]}>'
-    return f'"{escaped}"'
-
-
-def serialize_solutions(names: list[str], rows: list[list[dict | None]], fmt: str) -> bytes:
-    """SELECT rows (JSON terms, None when unbound) as SPARQL 1.1 JSON, XML, CSV or TSV."""
-    if fmt == "json":
-        bindings = [{n: t for n, t in zip(names, row) if t is not None} for row in rows]
-        return json.dumps({"head": {"vars": names}, "results": {"bindings": bindings}}, ensure_ascii=False).encode()
-    if fmt == "xml":
-        out = ['<?xml version="1.0" encoding="UTF-8"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n<head>']
-        out += [f"<variable name={quoteattr(n)}/>" for n in names]
-        out.append("</head>\n<results>")
-        for row in rows:
-            out.append("<result>" + "".join(f"<binding name={quoteattr(n)}>{_xml_term(t)}</binding>"
-                                            for n, t in zip(names, row) if t is not None) + "</result>")
-        out.append("</results>\n</sparql>\n")
-        return "\n".join(out).encode()
-    if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\r\n")
-        writer.writerow(names)
-        writer.writerows([_plain_term(t) for t in row] for row in rows)
-        return buffer.getvalue().encode()
-    if fmt == "tsv":
-        lines = ["\t".join(f"?{n}" for n in names)] + ["\t".join(_tsv_term(t) for t in row) for row in rows]
-        return ("\n".join(lines) + "\n").encode()
-    raise ValueError(f"not a solutions format: {fmt}")
-
-
-def serialize_boolean(value: bool, fmt: str) -> bytes:
-    if fmt == "json":
-        return json.dumps({"head": {}, "boolean": value}).encode()
-    if fmt == "xml":
-        return (f'<?xml version="1.0" encoding="UTF-8"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n'
-                f"<head/>\n<boolean>{'true' if value else 'false'}</boolean>\n</sparql>\n").encode()
-    return b"true\n" if value else b"false\n"  # CSV and TSV define no boolean; as `scograph sparql` prints it
+def _table(names: list[str], rows, max_rows: int, max_bytes: int, unit: str) -> dict:
+    """The HTML table's model, bounded: at most ``max_rows`` rows and about a quarter of ``max_bytes``
+    of text (escaping and markup make the page several times its text); ``truncated`` says why
+    rows were left out, ``cut_values`` how many values were cut short."""
+    budget = max_bytes // 4
+    table, cut, size = [], 0, 0
+    truncated = None
+    for row in rows:
+        if len(table) == max_rows:
+            truncated = f"{max_rows} {unit}"
+            break
+        cells = [_cell(term) for term in row]
+        size += sum(len(c["value"]) if isinstance(c["value"], str) else 200 for c in cells if c is not None) + 8
+        if size > budget and table:
+            truncated = f"{max_bytes} bytes"
+            break
+        table.append(cells)
+        cut += sum(1 for c in cells if c is not None and c.get("cut"))
+    return {"kind": "solutions", "vars": names, "rows": table, "truncated": truncated, "cut_values": cut}
 
 
 def serialize_triples(triples: list, fmt: str) -> bytes:
-    import pyoxigraph as ox
+    """Triples as Turtle, N-Triples, JSON-LD or RDF/XML (pyoxigraph's writers, the default prefixes)."""
+    from .sparql_results import triples as write_triples
 
-    formats = {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD,
-               "rdfxml": ox.RdfFormat.RDF_XML}
-    return ox.serialize(triples, format=formats[fmt], prefixes=PREFIXES) or b""
+    return write_triples(triples, fmt, max_bytes=None, prefixes=PREFIXES).body or b""
 
 
 # --------------------------------------------------------------------- running a query (in a worker)
@@ -268,10 +238,15 @@ class QueryJob:
     named_graphs: tuple[str, ...] = ()
 
 
-def answer_query(store, job: QueryJob, max_rows: int) -> Answer:
-    """Check, run and serialize one query on a pyoxigraph store; never raises."""
+def answer_query(store, job: QueryJob, max_rows: int, max_bytes: int = MAX_ANSWER_BYTES) -> Answer:
+    """Check, run and serialize one query on a pyoxigraph store; never raises.
+
+    The answer holds at most ``max_rows`` rows (or triples) and about ``max_bytes`` bytes
+    (plus the engine's 8 KiB buffer and one row); a cut is flagged in the
+    ``Scograph-Truncated`` header ("10000 rows", "16777216 bytes") and in ``table["truncated"]``.
+    """
     try:
-        return _answer_query(store, job, max_rows)
+        return _answer_query(store, job, max_rows, max_bytes)
     except Refusal as refusal:
         return Answer.text(refusal.status, refusal.message)
     except SyntaxError as error:
@@ -289,8 +264,10 @@ def _first_line(error: BaseException) -> str:
     return text.splitlines()[0] if text else type(error).__name__
 
 
-def _answer_query(store, job: QueryJob, max_rows: int) -> Answer:
+def _answer_query(store, job: QueryJob, max_rows: int, max_bytes: int) -> Answer:
     import pyoxigraph as ox
+
+    from . import sparql_results
 
     checked = check_query(job.query)
     kind = "graph" if checked.form in ("CONSTRUCT", "DESCRIBE") else "solutions"
@@ -305,39 +282,36 @@ def _answer_query(store, job: QueryJob, max_rows: int) -> Answer:
         if iri not in known:
             held = "it has only the default graph" if not known else f"its graphs: {', '.join(sorted(known))}"
             raise Refusal(403, f"{NO_REMOTE}: <{iri}> is not a graph of this store ({held})")
-    options: dict[str, Any] = {"prefixes": PREFIXES}
-    if defaults:
-        options["default_graph"] = [ox.NamedNode(iri) for iri in defaults]
-    if job.named_graphs or checked.named_graphs or defaults:
-        options["named_graphs"] = [ox.NamedNode(iri) for iri in named]
-    result = store.query(job.query, **options)
+    # The dataset is always given to the engine, so that it never applies a FROM of its own
+    # reading: the graphs it queries are the ones checked here.
+    options: dict[str, Any] = {
+        "prefixes": PREFIXES,
+        "default_graph": [ox.NamedNode(iri) for iri in defaults] or ox.DefaultGraph(),
+        "named_graphs": ([ox.NamedNode(iri) for iri in named] if job.named_graphs or checked.named_graphs or defaults
+                         else [ox.NamedNode(iri) for iri in sorted(known)]),
+    }
+    result = store.query(checked.text, **options)
     headers: dict[str, str] = {}
     if isinstance(result, ox.QueryBoolean):
         value = bool(result)
         if fmt == "html":
             return Answer(200, MEDIA_TYPES["html"], b"", table={"kind": "boolean", "value": value})
-        return Answer(200, MEDIA_TYPES[fmt], serialize_boolean(value, fmt))
+        return Answer(200, MEDIA_TYPES[fmt], sparql_results.boolean(value, fmt))
     if isinstance(result, ox.QuerySolutions):
         names = [variable.value for variable in result.variables]
-        rows = []
-        for solution in result:
-            if len(rows) == max_rows:
-                headers["Scograph-Truncated"] = f"{max_rows} rows"
-                break
-            rows.append([None if (term := solution[name]) is None else term_json(term) for name in names])
         if fmt == "html":
-            return Answer(200, MEDIA_TYPES["html"], b"", headers,
-                          {"kind": "solutions", "vars": names, "rows": rows, "truncated": bool(headers)})
-        return Answer(200, MEDIA_TYPES[fmt], serialize_solutions(names, rows, fmt), headers)
-    triples = []
-    for triple in result:
-        if len(triples) == max_rows:
-            headers["Scograph-Truncated"] = f"{max_rows} triples"
-            break
-        triples.append(triple)
+            table = _table(names, result, max_rows, max_bytes, "rows")
+        else:
+            written = sparql_results.solutions(names, result, fmt, max_rows=max_rows, max_bytes=max_bytes)
+    elif fmt == "html":
+        table = _table(["subject", "predicate", "object"], ((t.subject, t.predicate, t.object) for t in result),
+                       max_rows, max_bytes, "triples")
+    else:
+        written = sparql_results.triples(result, fmt, max_rows=max_rows, max_bytes=max_bytes, prefixes=PREFIXES)
     if fmt == "html":
-        rows = [[term_json(t.subject), term_json(t.predicate), term_json(t.object)] for t in triples]
-        return Answer(200, MEDIA_TYPES["html"], b"", headers,
-                      {"kind": "solutions", "vars": ["subject", "predicate", "object"], "rows": rows,
-                       "truncated": bool(headers)})
-    return Answer(200, MEDIA_TYPES[fmt], serialize_triples(triples, fmt), headers)
+        if table["truncated"]:
+            headers["Scograph-Truncated"] = table["truncated"]
+        return Answer(200, MEDIA_TYPES["html"], b"", headers, table)
+    if written.truncated:
+        headers["Scograph-Truncated"] = written.truncated
+    return Answer(200, MEDIA_TYPES[fmt], written.body or b"", headers)

@@ -91,4 +91,6 @@ def sparql(
     values = queries.parse_assignments(param or [])
     fmt = queries.check_format(queries.query_form(chosen), format)  # a syntax error stops here, before loading data
     result = queries.run(_load(data, endpoint), chosen, values)
-    typer.echo(queries.serialize(result, fmt), nl=False)
+    stdout = typer.get_binary_stream("stdout")
+    queries.write(result, fmt, stdout)  # straight out as the engine writes it: the text is never held whole
+    stdout.flush()

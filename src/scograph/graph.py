@@ -26,8 +26,8 @@ from typing import Any
 from .errors import DataFileError, UsageError, suggest
 from .store import IRI, ClaimStore, values_clause
 from .terms import (
-    ACTOR_KINDS, CONCEPT_NAMES, DCTERMS, DOMAINS, DOMAINS_ZH, ENTITY, ENTITY_CLASSES, FINDING_KINDS, LEVELS, LEVELS_ZH,
-    NO_LEVEL, RDF, RDFS, SCO, entity_id, entity_iri, link_iri, local_name,
+    ACTOR_KINDS, CONCEPT_NAMES, DCTERMS, DOMAINS, DOMAINS_ZH, ENTITY, ENTITY_CLASSES, FINDING_KINDS, ID_SYNTAX, LEVELS,
+    LEVELS_ZH, NO_LEVEL, RDF, RDFS, SCO, entity_id, entity_iri, is_id, link_iri, local_name,
 )
 
 _DOMAIN_ALIASES = {
@@ -218,9 +218,17 @@ class ClaimsGraph:
         return [entity_id(r["x"]) for r in rows]
 
     def resolve(self, entity_id_: str) -> tuple[str, str]:
-        """(id, record type) of an entity id given in any case; unknown ids suggest near matches."""
-        for candidate in dict.fromkeys((entity_id_, entity_id_.strip().lower())):
-            found = self._types_of([candidate]) if candidate else {}
+        """(id, record type) of an entity id given in any case; unknown ids suggest near matches.
+
+        Text that is not an id (:data:`scograph.terms.ID_PATTERN`) is a UsageError that says
+        what an id looks like, before any query is made of it.
+        """
+        candidates = [c for c in dict.fromkeys((entity_id_, entity_id_.strip().lower())) if is_id(c)]
+        if not candidates:
+            hint = suggest(entity_id_.strip().lower(), self._all_ids())
+            raise UsageError(f"not an id: {entity_id_!r}; an id is {ID_SYNTAX}{hint}")
+        for candidate in candidates:
+            found = self._types_of([candidate])
             if candidate in found:
                 return candidate, found[candidate]
         hint = suggest(entity_id_, self._all_ids()) or "; try: scograph search TEXT"
@@ -313,7 +321,13 @@ class ClaimsGraph:
         return info
 
     def records(self, ids: list[str]) -> list[dict]:
-        """The JSON records of these entities, in the order given."""
+        """The JSON records of these entities, in the order given; text that is not an id is a UsageError."""
+        for given in ids:
+            _check_id(given)
+        return self._records_of(ids)
+
+    def _records_of(self, ids: list[str]) -> list[dict]:
+        """The records of ids the store gave (lookups): no id check, as the store holds what it holds."""
         with _collector_paused():
             return self._records([entity_iri(i) for i in ids])
 
@@ -419,7 +433,7 @@ class ClaimsGraph:
         return record
 
     def record(self, entity) -> dict:
-        """The record of one entity (an id, or a typed object with an ``id``)."""
+        """The record of one entity (an id, or a typed object with an ``id``); text that is not an id is a UsageError."""
         return self.records([getattr(entity, "id", entity)])[0]
 
     def describe(self, entity_id_: str) -> dict:
@@ -427,7 +441,7 @@ class ClaimsGraph:
         from .mapping import read_entity_from
 
         entity_id_, kind = self.resolve(entity_id_)
-        record = self.record(entity_id_)
+        record = self._records_of([entity_id_])[0]
         entity = read_entity_from(self.store, entity_id_, kind)
         record |= {k: v for k, v in entity.model_dump(mode="json", exclude_none=True).items()
                    if k not in record and k != "label_en"}
@@ -437,7 +451,7 @@ class ClaimsGraph:
     def _links(self, iri: str) -> tuple[list[dict], list[dict]]:
         classes = " ".join(f"sco:{local}" for local in ENTITY_CLASSES.values())
         query = """
-            SELECT DISTINCT ?p ?other ?label ?basis ?rationale WHERE {
+            SELECT DISTINCT ?p ?other ?label ?basis ?rationale ?s ?o WHERE {
               %s
               VALUES ?class { %s }
               ?other a ?class .
@@ -468,7 +482,7 @@ class ClaimsGraph:
     def _holders(self, country: str) -> list[str]:
         """The IRIs of a state and of the groups it is a member of: whose demands count as its own."""
         state = entity_iri(self.country(country).id)
-        rows = self.store.select("SELECT ?group WHERE { ?group sco:member ?state }", {"state": IRI(state)})
+        rows = self.store.select("SELECT ?group ?state WHERE { ?group sco:member ?state }", {"state": IRI(state)})
         return [state] + sorted({row["group"] for row in rows})
 
     def _expectation_holders(self, country: str | None, domain: str | None) -> dict[str, str | None]:
@@ -485,14 +499,18 @@ class ClaimsGraph:
             patterns.append("?x sco:domain ?domain .")
         if not country:  # (with holders no type test: sco:holder's domain is sco:Expectation)
             patterns.append("?x a sco:Expectation . OPTIONAL { ?x sco:holder ?holder }")
-        rows = self.store.rows("SELECT ?x ?holder WHERE { %s }" % " ".join(patterns), bindings)
-        return dict(sorted(rows, key=lambda row: (row[0], row[1] or "")))
+        # A bound variable is projected: the engine binds it (substitutions) only then.
+        projected = " ".join(f"?{name}" for name in bindings)
+        rows = self.store.rows("SELECT ?x ?holder %s WHERE { %s }" % (projected, " ".join(patterns)), bindings)
+        return dict(sorted(((row[0], row[1]) for row in rows), key=lambda row: (row[0], row[1] or "")))
 
     def _expectation_ids(self, country: str | None, domain: str | None) -> list[str]:
         return [entity_id(iri) for iri in self._expectation_holders(country, domain)]
 
     def _ids_of(self, rdf_class: str, extra: str = "", bindings: dict | None = None) -> list[str]:
-        rows = self.store.select(f"SELECT DISTINCT ?x WHERE {{ ?x a {rdf_class} . {extra} }} ORDER BY ?x", bindings)
+        projected = " ".join(f"?{name}" for name in bindings or {})  # bound variables are projected (substitutions)
+        rows = self.store.select(f"SELECT DISTINCT ?x {projected} WHERE {{ ?x a {rdf_class} . {extra} }} ORDER BY ?x",
+                                 bindings)
         return [entity_id(r["x"]) for r in rows]
 
     def demands(self, country: str | None = None, domain: str | None = None) -> list[dict]:
@@ -500,18 +518,18 @@ class ClaimsGraph:
 
         A state's own demands come first, then those of groups it belongs to; each part by id.
         """
-        records = self.records(self._expectation_ids(country, domain))
+        records = self._records_of(self._expectation_ids(country, domain))
         return sorted(records, key=lambda record: (record["country"] is None, record["id"]))
 
     def drivers(self, level: str | None = None) -> list[dict]:
         """Drivers, optionally at one level; ``none`` gives those the paper lists apart from the three."""
         if level is None:
-            return self.records(self._ids_of("sco:Driver"))
+            return self._records_of(self._ids_of("sco:Driver"))
         name = parse_level(level, allow_none=True)
         if name == NO_LEVEL:
-            return self.records(self._ids_of("sco:Driver", "FILTER NOT EXISTS { ?x sco:level ?level }"))
+            return self._records_of(self._ids_of("sco:Driver", "FILTER NOT EXISTS { ?x sco:level ?level }"))
         concept = IRI(SCO + LEVELS[name])
-        return self.records(self._ids_of("sco:Driver", "?x sco:level ?level .", {"level": concept}))
+        return self._records_of(self._ids_of("sco:Driver", "?x sco:level ?level .", {"level": concept}))
 
     def findings(self, country: str | None = None, about: str | None = None, kind: str | None = None) -> list[dict]:
         """The authors' findings: about a country (the state, or a group it belongs to), about one entity, of one kind."""
@@ -524,17 +542,17 @@ class ClaimsGraph:
         if kind is not None:
             bindings["kind"] = parse_finding_kind(kind)
             patterns.append("?x sco:findingKind ?kind .")
-        return self.records(self._ids_of("sco:Finding", " ".join(patterns), bindings))
+        return self._records_of(self._ids_of("sco:Finding", " ".join(patterns), bindings))
 
     def responses(self, domain: str | None = None) -> list[dict]:
         if domain is None:
-            return self.records(self._ids_of("sco:Response"))
+            return self._records_of(self._ids_of("sco:Response"))
         concept = IRI(SCO + parse_domain(domain))
-        return self.records(self._ids_of("sco:Response", "?x sco:domain ?domain .", {"domain": concept}))
+        return self._records_of(self._ids_of("sco:Response", "?x sco:domain ?domain .", {"domain": concept}))
 
     def actors(self, kind: str | None = None) -> list[dict]:
         rdf_class = f"sco:{ACTOR_KINDS[parse_actor_kind(kind)]}" if kind else "sco:Actor"
-        return self.records(self._ids_of(rdf_class))
+        return self._records_of(self._ids_of(rdf_class))
 
     def paths(self, country: str | None = None, domain: str | None = None,
               start: str | None = None, end: str | None = None) -> list[dict]:
@@ -624,7 +642,8 @@ class ClaimsGraph:
 
     def driver_lineage(self, driver_id: str) -> list[str]:
         """The driver, then every broader driver it refines."""
-        rows = self.store.select("SELECT ?b WHERE { ?d sco:refines* ?b }", {"d": IRI(entity_iri(driver_id))})
+        _check_id(driver_id)
+        rows = self.store.select("SELECT ?b ?d WHERE { ?d sco:refines* ?b }", {"d": IRI(entity_iri(driver_id))})
         ids = [entity_id(r["b"]) for r in rows]
         return [driver_id] + sorted(set(ids) - {driver_id})
 
@@ -635,7 +654,7 @@ class ClaimsGraph:
             raise UsageError("empty search text; give a word in Chinese or English")
         classes = " ".join(f"sco:{local}" for local in ENTITY_CLASSES.values())
         rows = self.store.select(f"""
-            SELECT ?x ?field ?text WHERE {{
+            SELECT ?x ?field ?text ?needle WHERE {{
               VALUES ?class {{ {classes} }} ?x a ?class .
               {{ ?x rdfs:label ?text BIND(IF(lang(?text) = "zh", "label_zh", "label") AS ?field) }}
               UNION {{ ?x dcterms:description ?text BIND(IF(lang(?text) = "zh", "description_zh", "description") AS ?field) }}
@@ -654,7 +673,7 @@ class ClaimsGraph:
         type_order = list(ENTITY_CLASSES)
         for iri in best:
             hits.append((iri, best[iri]))
-        records = dict(zip([i for i, _ in hits], self.records([entity_id(i) for i, _ in hits])))
+        records = dict(zip([i for i, _ in hits], self._records_of([entity_id(i) for i, _ in hits])))
         result = [
             {"id": entity_id(iri), "type": records[iri]["type"], "label": records[iri]["label"],
              "label_zh": records[iri]["label_zh"], "field": rank[1], "match": rank[2]}
@@ -692,6 +711,12 @@ class ClaimsGraph:
             for holder in sorted({h for h, _ in table})
         ]
         return {"counts": counts, "expectations_by_holder_and_domain": matrix}
+
+
+def _check_id(text) -> None:
+    """A UsageError unless ``text`` is an id: user text never reaches a query unless it is one."""
+    if not isinstance(text, str) or not is_id(text):
+        raise UsageError(f"not an id: {text!r}; an id is {ID_SYNTAX}")
 
 
 @contextmanager

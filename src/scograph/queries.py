@@ -13,10 +13,13 @@ answers and which parameters it takes::
 A parameter line is ``# param NAME: KIND [= DEFAULT | (optional)] [-- description]``;
 comment lines after it that are indented further continue its description. A parameter
 with neither a default nor ``(optional)`` is required. ``NAME`` is the query's variable
-``?NAME``: its value is converted by ``KIND`` into an RDF term (never pasted into the
-text as it was given) and bound with a ``VALUES`` block opening the query's ``WHERE``
-group, on the local store and on a remote endpoint alike; an optional parameter that is
-not given stays unbound, so a pattern such as ``?demand sco:domain ?domain`` then matches
+``?NAME``: its value is converted by ``KIND`` into a pyoxigraph term (an id must be an id,
+an IRI a valid IRI; the text given is never pasted into the query) and bound: locally by
+the engine's ``substitutions`` where the SELECT projects the variable, and otherwise (and
+on a remote endpoint) by a ``VALUES`` block of terms written by pyoxigraph, opening the
+query's WHERE group as :mod:`scograph.sparql_text` finds it (``WHERE`` on a line of its
+own, or no ``WHERE`` at all: ``SELECT ?x { … }``). An optional parameter that is not
+given stays unbound, so a pattern such as ``?demand sco:domain ?domain`` then matches
 every domain. A query uses a parameter variable in triple patterns, or in ``FILTER``s of
 its outermost group, never inside ``OPTIONAL``, ``MINUS``, sub-queries or ``FILTER``s of
 nested groups: there, fixing a variable's value in advance and joining it with the
@@ -32,16 +35,15 @@ and ``integer`` (literals).
 
 Local queries run on the claims' Oxigraph store (``claims.store``); remote ones are sent
 to the endpoint over the SPARQL Protocol, with the default prefixes declared, and its
-answer is parsed by pyoxigraph. Either way results are pyoxigraph terms. rdflib is
-imported only to write Turtle or JSON-LD and to word a syntax error.
+answer (read up to a byte cap) is parsed by pyoxigraph. Either way results are pyoxigraph
+terms, and every format is written by pyoxigraph (:mod:`scograph.sparql_results`), as the
+server writes them. rdflib is imported only to word a syntax error.
 """
 
 from __future__ import annotations
 
-import csv
 import functools
 import io
-import json
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -317,9 +319,14 @@ def parse_header(text: str, where: str = "query") -> tuple[str, str, tuple[Param
     params = tuple(
         Parameter(p["name"], p["kind"], _unquote(p["default"]), bool(p["optional"]), p["doc"]) for p in parameters
     )
-    for parameter in params:
-        if not re.search(rf"[?$]{parameter.name}\b", _body(text)):
-            raise UsageError(f"{where}: parameter {parameter.name!r} is not a variable of the query (?{parameter.name})")
+    if params:
+        try:
+            variables = _lexed(text).variables()
+        except SparqlSyntaxError:
+            variables = None  # the query does not lex: prepare() says why, with its place
+        for parameter in params:
+            if variables is not None and parameter.name not in variables:
+                raise UsageError(f"{where}: parameter {parameter.name!r} is not a variable of the query (?{parameter.name})")
     return title, description, params
 
 
@@ -327,10 +334,6 @@ def _unquote(value: str | None) -> str | None:
     if value is not None and len(value) >= 2 and value[0] == value[-1] == '"':
         return value[1:-1]
     return value
-
-
-def _body(text: str) -> str:
-    return "\n".join(line for line in text.splitlines() if not line.strip().startswith("#"))
 
 
 def query_from_text(text: str, name: str = "query", path: Path | None = None) -> NamedQuery:
@@ -399,13 +402,11 @@ def _near(text: str, line: int, column: int) -> str:
     return repr(rest if len(rest) <= 40 else rest[:39] + "…")
 
 
-def _locate(text: str, needle: str) -> tuple[int, int] | None:
-    for number, line in enumerate(text.splitlines(), start=1):
-        if line.strip().startswith("#"):
-            continue
-        match = re.search(rf"(?<![\w:<\"'-]){re.escape(needle)}", line)
-        if match:
-            return number, match.start() + 1
+def _locate(lexed, needle: str) -> tuple[int, int] | None:
+    """Where the first prefixed name starting with ``needle`` is, as (line, column)."""
+    for token in lexed.tokens:
+        if token.kind == "pname" and token.text.startswith(needle):
+            return lexed.position(token.start)
     return None
 
 
@@ -416,26 +417,33 @@ def _empty_store():
     return Store()
 
 
-# What may come before the query form: blanks, comments, BASE and PREFIX declarations.
-_PROLOGUE = re.compile(r"(?:\s+|#[^\n]*|BASE\s*<[^>]*>|PREFIX\s*[^\s:]*:\s*<[^>]*>)*", re.IGNORECASE)
-_FORM = re.compile(r"SELECT|ASK|CONSTRUCT|DESCRIBE", re.IGNORECASE)
+@functools.lru_cache(maxsize=128)
+def _lexed(text: str):
+    """The query as :func:`scograph.sparql_text.read` reads it (cached by text); a refusal is a SparqlSyntaxError."""
+    from . import sparql_text
+
+    try:
+        return sparql_text.read(text)
+    except sparql_text.QueryTextError as error:
+        raise SparqlSyntaxError(error.message if error.kind == "limit" else f"SPARQL syntax error: {error.message}",
+                                error.line, error.column) from None
 
 
 @functools.lru_cache(maxsize=128)
 def _parse(text: str) -> str:
-    """The form of a query Oxigraph parses; a SyntaxError if it does not.
+    """The form of a query (the lexer's text) Oxigraph parses; a SyntaxError if it does not.
 
     Parsed on an empty store: SELECT, CONSTRUCT and DESCRIBE are evaluated only when read.
     """
+    lexed = _lexed(text)
     try:
-        answer = _empty_store().query(text, prefixes=PREFIXES)
+        answer = _empty_store().query(lexed.text, prefixes=PREFIXES)
     except SyntaxError:
         raise
     except Exception:  # parsed, and failed on the empty store (an ASK with a SERVICE): the form is all we need
         answer = None
-    form = _FORM.match(text, _PROLOGUE.match(text).end())
-    if form is not None:
-        return form.group(0).upper()
+    if lexed.form is not None:
+        return lexed.form
     return {"QuerySolutions": "SELECT", "QueryBoolean": "ASK"}.get(type(answer).__name__, "CONSTRUCT")
 
 
@@ -450,19 +458,22 @@ def _explain_with_rdflib(query: NamedQuery) -> None:
     """If rdflib rejects the query too, raise its wording: the place and text where parsing stopped."""
     from pyparsing import ParseBaseException
 
+    lexed = _lexed(query.text)
     try:
-        _prepare_text(query.text)
+        _prepare_text(lexed.text)
     except ParseBaseException as error:
         line, column = error.lineno, error.col
         raise SparqlSyntaxError(
-            f"{query.where}: SPARQL syntax error at line {line}, column {column}: near {_offending(query.text, error)}",
+            f"{query.where}: SPARQL syntax error at line {line}, column {column}: near {_offending(lexed.text, error)}",
             line, column,
         ) from None
+    except RecursionError:  # deeper than rdflib's parser goes, yet within the lexer's limits: Oxigraph words it
+        return
     except Exception as error:  # rdflib raises a bare Exception for an undeclared prefix
         message = str(error)
         prefix = re.match(r"Unknown namespace prefix : (\S*)", message)
         if prefix:
-            place = _locate(query.text, f"{prefix.group(1)}:")
+            place = _locate(lexed, f"{prefix.group(1)}:")
             at = f" at line {place[0]}, column {place[1]}" if place else ""
             raise SparqlSyntaxError(
                 f"{query.where}: SPARQL syntax error{at}: undeclared prefix '{prefix.group(1)}:'; "
@@ -481,16 +492,22 @@ def _oxigraph_syntax_error(query: NamedQuery, error: SyntaxError) -> SparqlSynta
     line, column = int(place.group(1)), int(place.group(2))
     # Among the tokens Oxigraph expected, a sentence is the reason ("The SELECT contains a variable that is unbound").
     reason = re.search(r"(?:^|, )([A-Z][a-z]+(?: [^\s,]+)+)", place.group(3))
-    why = reason.group(1)[0].lower() + reason.group(1)[1:] if reason else f"near {_near(query.text, line, column)}"
+    why = reason.group(1)[0].lower() + reason.group(1)[1:] if reason else f"near {_near(_lexed(query.text).text, line, column)}"
     return SparqlSyntaxError(f"{query.where}: SPARQL syntax error at line {line}, column {column}: {why}", line, column)
 
 
 def prepare(query: NamedQuery) -> str:
-    """Parse the query (cached by text) and answer its form; a syntax error names its place.
+    """Read and parse the query (cached by text) and answer its form; a syntax error names its place.
 
-    Oxigraph, which runs the query, decides whether it parses; rdflib, imported only then,
-    words the error when it rejects the query too.
+    The lexer (:mod:`scograph.sparql_text`) reads it first and refuses what it does not
+    understand and what would crash an engine (too long, too deeply nested: exit code 2);
+    Oxigraph, which runs the lexer's text, decides whether it parses; rdflib, imported only
+    then, words the error when it rejects the query too.
     """
+    try:
+        _lexed(query.text)
+    except SparqlSyntaxError as error:
+        raise SparqlSyntaxError(f"{query.where}: {error}", error.line, error.column) from None
     try:
         return _parse(query.text)
     except SyntaxError as error:
@@ -554,14 +571,45 @@ def bind(query: NamedQuery, values: Mapping[str, str], claims: "ClaimsGraph") ->
     return bindings
 
 
-def _bound_text(query: NamedQuery, bindings: Mapping[str, Any] | None) -> str:
-    """The query's text with its bindings as a VALUES block opening its WHERE group (FILTERs there see them)."""
-    from .store import bind as bind_values
+def _bound(query: NamedQuery, bindings: Mapping[str, Any] | None, substitute: bool) -> tuple[str, dict]:
+    """The text to run and the engine's substitutions: see :func:`scograph.sparql_text.bind`."""
+    from . import sparql_text
 
     try:
-        return bind_values(query.text, dict(bindings or {}))
-    except UsageError as error:
+        return sparql_text.bind(_lexed(query.text), dict(bindings or {}), substitute)
+    except (sparql_text.QueryTextError, ValueError, TypeError) as error:
         raise UsageError(f"{query.where}: {error}") from None
+
+
+def _bound_text(query: NamedQuery, bindings: Mapping[str, Any] | None) -> str:
+    """The query's text with its bindings as a VALUES block opening its WHERE group (FILTERs there see them)."""
+    return _bound(query, bindings, substitute=False)[0]
+
+
+def prefilled_text(query: NamedQuery, claims: "ClaimsGraph") -> str:
+    """A named query's text as written, with its parameters' defaults bound in a VALUES block, ready to send as is.
+
+    The block opens the WHERE group the lexer finds (wherever ``WHERE`` stands, or without
+    one); its terms are written by pyoxigraph. A required parameter without a default stays
+    unbound (the query then answers for every value), and a comment in the block says how
+    to fix it. A query without a WHERE group to hold the block is given as it is.
+    """
+    from . import sparql_text
+
+    defaults = {p.name: KINDS[p.kind].convert(claims, p.default) for p in query.parameters if p.default is not None}
+    required = [p for p in query.parameters if p.required and p.name not in defaults]
+    if not defaults and not required:
+        return query.text
+    block = "\n  # The parameters, bound to their defaults: change them here."
+    if defaults:
+        block += "\n " + sparql_text.values_block(defaults)
+    for parameter in required:
+        block += (f"\n  # ?{parameter.name} ({parameter.kind}) is unbound, so every value answers; bind it with "
+                  f"VALUES ?{parameter.name} {{ ... }}")
+    try:
+        return _lexed(query.text).with_values(block, written=True)
+    except (SparqlSyntaxError, sparql_text.QueryTextError):
+        return query.text
 
 
 def _first_line(error: Exception) -> str:
@@ -589,14 +637,14 @@ def evaluate(store, query: NamedQuery, bindings: Mapping[str, Any] | None = None
 
     ``store`` is a :class:`~scograph.graph.ClaimsGraph`, its store (``claims.store``), a
     ``pyoxigraph.Store``, or an rdflib Graph (copied into an Oxigraph store first); a
-    binding is a :class:`Term`, or any term with ``n3()`` (rdflib's). The answer is read
+    binding is a :class:`Term`, a pyoxigraph term, or an rdflib term. The answer is read
     whole, so that evaluation errors surface here.
     """
     form = prepare(query)
-    text = _bound_text(query, bindings)
+    text, substitutions = _bound(query, bindings, substitute=True)
     store = _oxigraph(store)
     try:
-        answer = store.query(text, prefixes=PREFIXES)
+        answer = store.query(text, prefixes=PREFIXES, substitutions=substitutions or None)
         if form == "ASK":
             return Result(form, answer=bool(answer))
         if form in ("CONSTRUCT", "DESCRIBE"):
@@ -611,8 +659,9 @@ def run(claims: "ClaimsGraph", query: NamedQuery, values: Mapping[str, str] | No
     """Bind ``values`` (text, as on the command line) and run the query on the claims' store.
 
     On a graph connected to a remote endpoint the query runs there, with the bindings as a
-    VALUES block opening its WHERE group and the default prefixes it does not declare
-    written out; syntax errors are still caught here first.
+    VALUES block of terms written by pyoxigraph opening its WHERE group and the default
+    prefixes it does not declare written out; syntax errors and the limits are still
+    caught here first.
     """
     bindings = bind(query, values or {}, claims)
     if getattr(claims.store, "url", None) is None:
@@ -621,19 +670,20 @@ def run(claims: "ClaimsGraph", query: NamedQuery, values: Mapping[str, str] | No
     return fetch(claims.store, form, declare_prefixes(_bound_text(query, bindings)))
 
 
-# The prefix declarations of a query's prologue (comments skipped, so that one naming a prefix declares none).
-_DECLARATION = re.compile(r"#[^\n]*|BASE\s*<[^>]*>|PREFIX\s*([^\s:]*):\s*<[^>]*>", re.IGNORECASE)
-
-
 def declare_prefixes(text: str) -> str:
     """The query with a PREFIX line for each of :data:`PREFIXES` its prologue does not declare.
 
     An endpoint knows no prefixes of ours, so the ones a local query may use undeclared are
     written out. They go before the query's first line, on that line, so that the line
-    numbers in an endpoint's error messages stay the query's own.
+    numbers in an endpoint's error messages stay the query's own. (A prefix named only in a
+    comment is not declared: the lexer skips comments.)
     """
-    prologue = text[:_PROLOGUE.match(text).end()]
-    declared = {match.group(1) for match in _DECLARATION.finditer(prologue) if match.group(1) is not None}
+    from . import sparql_text
+
+    try:
+        declared = sparql_text.read(text).declared_prefixes()
+    except sparql_text.QueryTextError:
+        declared = set()
     missing = [f"PREFIX {prefix}: <{namespace}>" for prefix, namespace in PREFIXES.items() if prefix not in declared]
     return " ".join(missing) + " " + text if missing else text
 
@@ -646,34 +696,29 @@ _GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q
 def fetch(endpoint, form: str, text: str) -> Result:
     """Run a query's full text on a remote SPARQL 1.1 endpoint (a :class:`~scograph.store.SparqlEndpointStore`).
 
-    The answer, SPARQL results (JSON or XML) or a graph (N-Triples, Turtle or RDF/XML), is
-    parsed by pyoxigraph into the same :class:`Result` a local query gives, so that one
-    printer serves both. An answer that cannot be read is a one-line EndpointError.
+    The answer, SPARQL results (JSON or XML) or a graph (N-Triples, Turtle or RDF/XML), read
+    up to :data:`scograph.sparql_results.MAX_REMOTE_ANSWER_BYTES`, is parsed by pyoxigraph
+    into the same :class:`Result` a local query gives, so that one printer serves both. An
+    answer that cannot be read is a one-line EndpointError.
     """
     import pyoxigraph as ox
 
     from .errors import EndpointError
+    from .sparql_results import parse_graph, parse_solutions
 
     graph = form in ("CONSTRUCT", "DESCRIBE")
     body, media_type = endpoint.query(text, _GRAPH_ACCEPT if graph else _SOLUTIONS_ACCEPT)
-    kind = "an RDF graph" if graph else "SPARQL results"
-    if graph:  # an endpoint that names no media type is taken to answer in the first one asked for
-        syntax = ox.RdfFormat.from_media_type(media_type) if media_type else ox.RdfFormat.N_TRIPLES
-    else:
-        syntax = ox.QueryResultsFormat.from_media_type(media_type) if media_type else ox.QueryResultsFormat.JSON
-    if syntax is None:
-        raise EndpointError(f"{endpoint.url} answered {media_type}, not {kind}")
+    if graph:
+        return Result(form, triples=parse_graph(body, media_type, endpoint.url))
+    answer = parse_solutions(body, media_type, endpoint.url)
     try:
-        if graph:
-            return Result(form, triples=[quad.triple for quad in ox.parse(body, syntax, base_iri=None)])
-        answer = ox.parse_query_results(body, syntax)
         if form == "ASK" and isinstance(answer, ox.QueryBoolean):
             return Result(form, answer=bool(answer))
         if form == "SELECT" and isinstance(answer, ox.QuerySolutions):
             columns = range(len(answer.variables))
             return Result(form, [v.value for v in answer.variables], [tuple([s[i] for i in columns]) for s in answer])
-    except (SyntaxError, ValueError) as error:  # a truncated or malformed answer, an IRI that is not valid …
-        raise EndpointError(f"{endpoint.url}: the answer is not valid {syntax.name}: {_first_line(error)}") from None
+    except (SyntaxError, ValueError) as error:  # a solution further on that is malformed
+        raise EndpointError(f"{endpoint.url}: the answer is not valid SPARQL results: {_first_line(error)}") from None
     answered = "a boolean" if isinstance(answer, ox.QueryBoolean) else "solutions"
     raise EndpointError(f"{endpoint.url} answered the {form} query with {answered}")
 
@@ -775,7 +820,6 @@ def check_format(form: str, fmt: ResultFormat | None) -> ResultFormat:
 
 
 _DISPLAY_PREFIXES = [(prefix, namespace) for prefix, namespace in PREFIXES.items() if prefix != "scoid"]
-_XSD_STRING = terms.XSD + "string"
 
 
 def _kind(term) -> str:
@@ -813,103 +857,72 @@ def display(term) -> str:
     return _lexical(term)
 
 
-def _lang(term) -> str | None:
-    return getattr(term, "language", None)
-
-
-def _datatype(term) -> str:
-    datatype = getattr(term, "datatype", None)
-    return datatype.value if datatype is not None else _XSD_STRING
-
-
-def _is_plain(term) -> bool:
-    """A literal without a language tag whose datatype is xsd:string."""
-    return not _lang(term) and _datatype(term) == _XSD_STRING
-
-
 def _rows(result: Result) -> tuple[list[str], list[dict]]:
     names = result.variables
     return names, [dict(zip(names, row)) for row in result.rows]
 
 
-def _json_term(term) -> dict:
-    kind = _kind(term)
-    if kind != "literal":
-        return {"type": kind, "value": term.value}
-    item = {"type": "literal", "value": _lexical(term)}
-    if _lang(term):
-        item["xml:lang"] = term.language
-    elif not _is_plain(term):
-        item["datatype"] = _datatype(term)
-    return item
+def _written(result: Result, fmt: ResultFormat, stream) -> None:
+    """The result in a SPARQL results or RDF format, written by pyoxigraph (:mod:`scograph.sparql_results`)
+    into ``stream``; a document that does not end in a line end gets one, for a terminal."""
+    from . import sparql_results
+
+    if fmt in GRAPH_FORMATS:
+        # A graph is a set: each triple once, in the order of its N-Triples line, so that
+        # the output is the same whichever engine (or endpoint) built it.
+        unique = sorted({str(triple): triple for triple in result.triples}.items())
+        prefixes = None if fmt is ResultFormat.nt else {p: n for p, n in PREFIXES.items() if p not in ("sh", "owl")}
+        tail = _EndsLine(stream)
+        sparql_results.triples([t for _, t in unique], fmt.value, max_bytes=None, prefixes=prefixes, stream=tail)
+        tail.close_line()
+        return
+    tail = _EndsLine(stream)
+    if result.form == "ASK":
+        tail.write(sparql_results.boolean(bool(result.answer), fmt.value))
+    else:
+        sparql_results.solutions(result.variables, result.rows, fmt.value, max_bytes=None, stream=tail)
+    tail.close_line()
 
 
-_TURTLE_NUMBER = {
-    terms.XSD + "integer": re.compile(r"^[+-]?\d+$"),
-    terms.XSD + "decimal": re.compile(r"^[+-]?\d*\.\d+$"),
-    terms.XSD + "double": re.compile(r"^[+-]?(?:\d+\.\d*|\.\d+|\d+)[eE][+-]?\d+$"),
-    terms.XSD + "boolean": re.compile(r"^(?:true|false)$"),
-}
+class _EndsLine:
+    """A byte stream that remembers its last byte, to end the output with a line end."""
+
+    def __init__(self, stream):
+        self.stream, self.last = stream, b"\n"
+
+    def write(self, data) -> int:
+        if data:
+            self.stream.write(data)
+            self.last = bytes(data[-1:])
+        return len(data)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+    def close_line(self) -> None:
+        if self.last != b"\n":
+            self.stream.write(b"\n")
 
 
-def _tsv_term(term) -> str:
-    """A term in SPARQL syntax, numbers and booleans abbreviated as the TSV format allows."""
-    if term is None:
-        return ""
-    kind = _kind(term)
-    if kind == "uri":
-        return f"<{term.value}>"
-    if kind == "bnode":
-        return f"_:{term.value}"
-    text = _lexical(term)
-    escaped = (text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-               .replace("\r", "\\r").replace("\t", "\\t"))
-    if _lang(term):
-        return f'"{escaped}"@{term.language}'
-    number = _TURTLE_NUMBER.get(_datatype(term))
-    if number is not None and number.match(text):
-        return text
-    if not _is_plain(term):
-        return f'"{escaped}"^^<{_datatype(term)}>'
-    return f'"{escaped}"'
+def _text(result: Result, fmt: ResultFormat) -> str:
+    buffer = io.BytesIO()
+    _written(result, fmt, buffer)
+    return buffer.getvalue().decode("utf-8")
 
 
 def to_json(result: Result) -> str:
-    """SPARQL 1.1 Query Results JSON, UTF-8 with Chinese unescaped."""
-    if result.form == "ASK":
-        document: dict = {"head": {}, "boolean": bool(result.answer)}
-    else:
-        names, rows = _rows(result)
-        document = {
-            "head": {"vars": names},
-            "results": {"bindings": [{n: _json_term(row[n]) for n in names if row.get(n) is not None} for row in rows]},
-        }
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
-
-
-def _csv_term(term) -> str:
-    if term is None:
-        return ""
-    return f"_:{term.value}" if _kind(term) == "bnode" else _lexical(term)
+    """SPARQL 1.1 Query Results JSON (pyoxigraph's, UTF-8, one line)."""
+    return _text(result, ResultFormat.json)
 
 
 def to_csv(result: Result) -> str:
-    """SPARQL 1.1 CSV: a header of variable names, then lexical forms; CRLF line ends (RFC 4180)."""
-    names, rows = _rows(result)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(names)
-    for row in rows:
-        writer.writerow([_csv_term(row.get(n)) for n in names])
-    return buffer.getvalue()
+    """SPARQL 1.1 CSV (pyoxigraph's): a header of variable names, then lexical forms; CRLF line ends."""
+    return _text(result, ResultFormat.csv)
 
 
 def to_tsv(result: Result) -> str:
-    """SPARQL 1.1 TSV: a header of ``?variables``, then terms in SPARQL syntax."""
-    names, rows = _rows(result)
-    lines = ["\t".join(f"?{n}" for n in names)]
-    lines += ["\t".join(_tsv_term(row.get(n)) for n in names) for row in rows]
-    return "\n".join(lines) + "\n"
+    """SPARQL 1.1 TSV (pyoxigraph's): a header of ``?variables``, then terms in SPARQL syntax."""
+    return _text(result, ResultFormat.tsv)
 
 
 _WIDE_COLUMNS = {"quote": 60, "label": 60, "title": 60, "name": 28, "office": 40, "theme_label": 40}
@@ -923,41 +936,29 @@ def to_table(result: Result) -> str:
     return render_table(rows, columns)
 
 
-def _ntriples(result: Result) -> list[str]:
-    """The result's triples as sorted N-Triples lines, each once (a graph is a set)."""
-    from pyoxigraph import RdfFormat, serialize
-
-    text = (serialize(result.triples, format=RdfFormat.N_TRIPLES) or b"").decode("utf-8") if result.triples else ""
-    return sorted({line for line in text.splitlines() if line.strip()})
-
-
 def to_rdf(result: Result, fmt: ResultFormat) -> str:
-    lines = _ntriples(result)
-    if fmt is ResultFormat.nt:
-        return "\n".join(lines) + ("\n" if lines else "")
-    # Turtle and JSON-LD are rdflib's, on a graph of the constructed triples only.
-    from rdflib import Graph
+    """A graph as Turtle (with the default prefixes), N-Triples (sorted) or JSON-LD (expanded), by pyoxigraph."""
+    return _text(result, fmt)
 
-    from .vocab import bind_prefixes
 
-    graph = Graph()
-    bind_prefixes(graph)
-    graph.parse(data="\n".join(lines), format="nt")
-    if fmt is ResultFormat.jsonld:
-        context = {prefix: namespace for prefix, namespace in PREFIXES.items() if prefix not in ("sh", "owl")}
-        return graph.serialize(format="json-ld", context=context, indent=2, ensure_ascii=False).rstrip("\n") + "\n"
-    return graph.serialize(format="longturtle")
+def write(result: Result, fmt: ResultFormat | None, stream) -> None:
+    """Write a result to a binary stream as :func:`serialize` gives it, without holding the text whole."""
+    fmt = check_format(result.form, fmt)
+    if fmt is ResultFormat.table:
+        stream.write((("true" if result.answer else "false") + "\n" if result.form == "ASK" else to_table(result))
+                     .encode("utf-8"))
+        return
+    if result.form == "ASK" and fmt is not ResultFormat.json:
+        stream.write(b"true\n" if result.answer else b"false\n")
+        return
+    _written(result, fmt, stream)
 
 
 def serialize(result: Result, fmt: ResultFormat | None = None) -> str:
     """A result as text: table, json, csv or tsv for SELECT and ASK; turtle, nt or jsonld for graphs."""
-    fmt = check_format(result.form, fmt)
-    if result.form == "ASK" and fmt is not ResultFormat.json:
-        return ("true" if result.answer else "false") + "\n"
-    if fmt in GRAPH_FORMATS:
-        return to_rdf(result, fmt)
-    return {ResultFormat.table: to_table, ResultFormat.json: to_json,
-            ResultFormat.csv: to_csv, ResultFormat.tsv: to_tsv}[fmt](result)
+    buffer = io.BytesIO()
+    write(result, fmt, buffer)
+    return buffer.getvalue().decode("utf-8")
 
 
 def solutions(result: Result) -> list[dict[str, Any]]:

@@ -165,54 +165,38 @@ _IRI_FORBIDDEN = set('<>"{}|^`\\ \t\n\r')
 
 
 def sparql_term(value: Any) -> str:
-    """A Python value (or an rdflib term) as a SPARQL term: IRI for :class:`IRI`, a literal otherwise."""
-    if hasattr(value, "n3"):  # an rdflib term serialises itself, escapes and all
-        return value.n3()
-    if isinstance(value, IRI):
-        if _IRI_FORBIDDEN & set(value):
-            raise ValueError(f"not an IRI: {value!r}")
-        return f"<{value}>"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    escaped = (str(value).replace("\\", "\\\\").replace('"', '\\"')
-               .replace("\n", "\\n").replace("\r", "\\r"))
-    if isinstance(value, LangString):
-        return f'"{escaped}"@{value.lang}'
-    return f'"{escaped}"'
+    """A value (:class:`IRI`, :class:`LangString`, str, int, bool, a pyoxigraph or rdflib term) as a
+    SPARQL term, written by pyoxigraph; a string that is not a valid IRI as an :class:`IRI` is a ValueError."""
+    from .sparql_text import term
 
-
+    return str(term(value))
 
 
 def bind(query: str, bindings: dict[str, Any] | None) -> str:
-    """Bind variables to terms with a VALUES block opening the query's WHERE group (never by pasting text)."""
+    """The query with ``bindings`` as a VALUES block of terms written by pyoxigraph, opening its WHERE group.
+
+    The group is found by the one SPARQL lexer (:mod:`scograph.sparql_text`), so ``WHERE``
+    may stand on a line of its own or be left out (``SELECT ?x { … }``); no value's text
+    is ever pasted into the query.
+    """
     if not bindings:
         return query
-    names = " ".join(f"?{name}" for name in bindings)
-    row = " ".join(sparql_term(value) for value in bindings.values())
-    at = _where_group_opens(query)
-    if at is None:
+    from . import sparql_text
+
+    try:
+        return sparql_text.bind(sparql_text.read(query), bindings)[0]
+    except sparql_text.QueryTextError as error:
         from .errors import UsageError
 
-        raise UsageError("a query with parameters needs an explicit 'WHERE {' group to bind them in")
-    return f"{query[:at]} VALUES ({names}) {{ ({row}) }}{query[at:]}"
+        raise UsageError(str(error)) from None
 
 
-def _where_group_opens(query: str) -> int | None:
-    """The offset just after the ``{`` that opens the WHERE group, skipping comment lines."""
-    offset = 0
-    for line in query.splitlines(keepends=True):
-        if not line.lstrip().startswith("#"):
-            upper = line.upper()
-            start = upper.find("WHERE")
-            while start != -1:
-                rest = line[start + 5:]
-                if rest.lstrip().startswith("{") and (start == 0 or not (line[start - 1].isalnum() or line[start - 1] in "?$_")):
-                    return offset + start + 5 + (len(rest) - len(rest.lstrip())) + 1
-                start = upper.find("WHERE", start + 5)
-        offset += len(line)
-    return None
+def _substitutions(bindings: dict[str, Any]) -> dict:
+    from .sparql_text import term, variable
+
+    for name in bindings:
+        variable(name)
+    return {_OX.Variable(name): term(value) for name, value in bindings.items()}
 
 
 class OxigraphStore(ClaimStore):
@@ -250,7 +234,7 @@ class OxigraphStore(ClaimStore):
         than a Python object for every term of every solution (a quarter of a large lookup);
         reading it line by line holds no list of all lines or rows.
         """
-        solutions = self.store.query(SPARQL_PREFIXES + bind(query, bindings))
+        solutions = self._query(query, bindings)
         text = solutions.serialize(format=_OX.QueryResultsFormat.TSV).decode("utf-8")
         header_end = text.find("\n")
         names = [name[1:] for name in text[:header_end].split("\t")] if header_end > 0 else []
@@ -265,11 +249,27 @@ class OxigraphStore(ClaimStore):
 
         return names, rows()
 
+    def _query(self, query: str, bindings: dict[str, Any] | None):
+        """Run a query with the default prefixes, ``bindings`` bound by the engine's substitutions.
+
+        pyoxigraph 0.5 substitutes only variables the SELECT projects (the lookups project
+        theirs, so no lexer runs on their path); for any other it refuses, and the bindings
+        go in a VALUES block of terms written by pyoxigraph instead (:func:`bind`).
+        """
+        if not bindings:
+            return self.store.query(SPARQL_PREFIXES + query)
+        try:
+            return self.store.query(SPARQL_PREFIXES + query, substitutions=_substitutions(bindings))
+        except RuntimeError as refused:
+            try:
+                return self.store.query(SPARQL_PREFIXES + bind(query, bindings))
+            except RuntimeError:
+                raise refused from None
+
     def construct(self, query: str, bindings: dict[str, Any] | None = None) -> bytes:
         import pyoxigraph as ox
 
-        triples = self.store.query(SPARQL_PREFIXES + bind(query, bindings))
-        return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+        return ox.serialize(self._query(query, bindings), format=ox.RdfFormat.N_TRIPLES) or b""
 
     def ntriples(self) -> bytes:
         import pyoxigraph as ox
@@ -281,15 +281,19 @@ class OxigraphStore(ClaimStore):
 
 
 def values_clause(variable: str, iris: list[str]) -> str:
-    """A VALUES block of IRIs taken from the store (entity IRIs never contain '>' or spaces)."""
-    return f"VALUES ?{variable} {{ " + " ".join(f"<{iri}>" for iri in iris) + " }"
+    """A VALUES block of IRIs, each written by pyoxigraph (which refuses a string that is not an IRI)."""
+    from .sparql_text import iri_values
+
+    return iri_values(variable, iris)
 
 
 class SparqlEndpointStore(ClaimStore):
     """A remote SPARQL 1.1 endpoint (Oxigraph, Fuseki, GraphDB, Virtuoso …) over the SPARQL Protocol."""
 
-    def __init__(self, url: str, timeout: float = 30.0):
+    def __init__(self, url: str, timeout: float = 30.0, max_answer_bytes: int | None = None):
         from urllib.parse import urlsplit
+
+        from .sparql_results import MAX_REMOTE_ANSWER_BYTES
 
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.netloc:
@@ -298,13 +302,16 @@ class SparqlEndpointStore(ClaimStore):
             raise UsageError(f"not an http(s) endpoint URL: {url!r}; e.g. http://127.0.0.1:7878/query")
         self.url = url
         self.timeout = timeout
+        self.max_answer_bytes = max_answer_bytes or MAX_REMOTE_ANSWER_BYTES
+        """The most read of one answer: a longer one is an EndpointError, never read whole."""
 
     def query(self, query: str, accept: str) -> tuple[bytes, str]:
         """Send a query as the ``query`` field of a POSTed form; the answer's bytes and its media type.
 
         Of the Protocol's ways to send a query, a form is the one endpoints take most widely
         (older ones know no ``application/sparql-query`` body); the media type is ``""`` when
-        the endpoint names none. HTTP errors and refused connections are one-line EndpointErrors.
+        the endpoint names none. HTTP errors, refused connections and answers longer than
+        :attr:`max_answer_bytes` are one-line EndpointErrors.
         """
         from urllib.error import HTTPError, URLError
         from urllib.parse import urlencode
@@ -314,10 +321,12 @@ class SparqlEndpointStore(ClaimStore):
 
         request = Request(self.url, data=urlencode({"query": query}).encode("ascii"), method="POST",
                           headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": accept})
+        from .sparql_results import read_capped
+
         try:
             with urlopen(request, timeout=self.timeout) as response:
                 media_type = (response.headers.get("Content-Type") or "").partition(";")[0].strip().lower()
-                return response.read(), media_type
+                return read_capped(response, self.max_answer_bytes, self.url), media_type
         except HTTPError as error:
             body = error.read(300).decode("utf-8", "replace").strip().splitlines()
             raise EndpointError(f"{self.url} answered {error.code} {error.reason}: {body[0] if body else ''}") from None
@@ -325,36 +334,51 @@ class SparqlEndpointStore(ClaimStore):
             raise EndpointError(f"cannot reach {self.url}: {getattr(error, 'reason', error)}") from None
 
     def select(self, query: str, bindings: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-        import json
+        """SELECT rows from the endpoint's SPARQL results (JSON or XML), parsed by pyoxigraph."""
+        from .errors import EndpointError
+        from .sparql_results import parse_solutions
 
-        payload = json.loads(self.query(SPARQL_PREFIXES + bind(query, bindings), "application/sparql-results+json")[0])
-        names = payload["head"]["vars"]
-        return [{name: _json_value(binding.get(name)) for name in names} for binding in payload["results"]["bindings"]]
+        body, media_type = self.query(SPARQL_PREFIXES + bind(query, bindings),
+                                      "application/sparql-results+json, application/sparql-results+xml;q=0.9")
+        answer = parse_solutions(body, media_type, self.url)
+        if not isinstance(answer, _OX.QuerySolutions):
+            raise EndpointError(f"{self.url} answered a SELECT query with a boolean")
+        names = [variable.value for variable in answer.variables]
+        try:
+            return [{name: _plain(term) for name, term in zip(names, solution)} for solution in answer]
+        except (SyntaxError, ValueError) as error:
+            raise EndpointError(f"{self.url}: the answer is not valid SPARQL results: {error}") from None
 
     def construct(self, query: str, bindings: dict[str, Any] | None = None) -> bytes:
-        return self.query(SPARQL_PREFIXES + bind(query, bindings), "application/n-triples")[0]
+        """The endpoint's graph (N-Triples, Turtle or RDF/XML), parsed by pyoxigraph and written as N-Triples."""
+        from .sparql_results import parse_graph
+
+        body, media_type = self.query(SPARQL_PREFIXES + bind(query, bindings),
+                                      "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.8")
+        return _OX.serialize(parse_graph(body, media_type, self.url), format=_OX.RdfFormat.N_TRIPLES) or b""
 
     def ntriples(self) -> bytes:
         return self.construct("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
 
 
-def _json_value(term: dict | None) -> Any:
-    """A term of SPARQL 1.1 JSON results as the same Python value the local store gives."""
+def _plain(term) -> Any:
+    """A pyoxigraph term as the same Python value the local store gives (see the module docstring)."""
     if term is None:
         return None
-    kind, value = term["type"], term["value"]
-    if kind == "uri":
-        return IRI(value)
-    if kind == "bnode":
-        return "_:" + value
-    if "xml:lang" in term:
-        return LangString(value, term["xml:lang"])
-    datatype = term.get("datatype")
-    if datatype in _NUMERIC_INT:
-        return int(value)
-    if datatype in _NUMERIC_FLOAT:
-        return float(value)
-    return value
+    if isinstance(term, _OX.NamedNode):
+        return IRI(term.value)
+    if isinstance(term, _OX.BlankNode):
+        return "_:" + term.value
+    if isinstance(term, _OX.Literal):
+        if term.language:
+            return LangString(term.value, term.language)
+        datatype = term.datatype.value
+        if datatype in _NUMERIC_INT:
+            return int(term.value)
+        if datatype in _NUMERIC_FLOAT:
+            return float(term.value)
+        return term.value
+    return str(term)
 
 
 def push_turtle(store_url: str, data: bytes, graph: str | None = None, timeout: float = 60.0) -> str:

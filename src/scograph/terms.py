@@ -85,6 +85,19 @@ CONCEPT_NAMES = {
 """Concept IRI -> the short name the records and the CLI use."""
 
 
+ID_PATTERN = r"^[a-z0-9]+(?:[-.][a-z0-9]+)*$"
+"""The id grammar: lower-case letters and digits in words joined by '-' or '.' (``exp-tj-anti-drug-centre``)."""
+ID_MAX_LENGTH = 120
+ID_SYNTAX = "lower-case letters and digits in words joined by '-' or '.', e.g. exp-tj-anti-drug-centre"
+
+
+def is_id(text: str) -> bool:
+    """Does ``text`` follow the id grammar (:data:`ID_PATTERN`, at most :data:`ID_MAX_LENGTH` characters)?"""
+    import re
+
+    return len(text) <= ID_MAX_LENGTH and re.fullmatch(ID_PATTERN, text) is not None
+
+
 def entity_iri(entity_id: str) -> str:
     return ENTITY + entity_id
 
