@@ -133,12 +133,7 @@ class ClaimsGraph:
         key = cache.content_key(data)
         store = record_cache = None
         if len(data) > cache.LARGE_FILE_BYTES:
-            prepared = cache.open_prepared(key)
-            if prepared is None:
-                from .progress import status
-
-                with status(f"indexing {resolved.name} ({len(data) / 1e6:.1f} MB) once, for later calls"):
-                    prepared = cache.build_prepared(key, data)
+            prepared = cache.prepared_index(key, data, resolved)
             store = OxigraphStore(prepared) if prepared is not None else None
             record_cache = cache.RecordCache.open(key) if prepared is not None else None
         if store is None:
@@ -317,7 +312,32 @@ class ClaimsGraph:
             self.record_cache.put_many(made)
             cached.update(made)
         decode = json.loads
-        return [decode(cached[iri]) for iri in iris]
+        try:
+            records = [decode(cached[iri]) for iri in iris]
+            if all(type(record) is dict for record in records):
+                return records
+        except ValueError:
+            pass
+        return self._mend_records(iris, cached)
+
+    def _mend_records(self, iris: list[str], cached: dict[str, str]) -> list[dict]:
+        """The records, with the kept ones that are not JSON objects (a damaged row) made again and replaced."""
+        import json
+
+        from .cache import note
+
+        def whole(text: str) -> bool:
+            try:
+                return type(json.loads(text)) is dict
+            except ValueError:
+                return False
+
+        damaged = [iri for iri in dict.fromkeys(iris) if not whole(cached[iri])]
+        made = {iri: json.dumps(record, ensure_ascii=False) for iri, record in zip(damaged, self._make_records(damaged))}
+        self.record_cache.put_many(made, replace=True)
+        note(f"{len(damaged)} damaged record(s) in {self.record_cache.path} made again")
+        cached.update(made)
+        return [json.loads(cached[iri]) for iri in iris]
 
     def _make_records(self, iris: list[str]) -> list[dict]:
         facts = self._facts(iris)
