@@ -424,11 +424,19 @@ class ClaimsGraph:
 
         entity_id_, kind = self.resolve(entity_id_)
         record = self.record(entity_id_)
-        entity = read_entity_from(self.store, entity_id_, kind)
+        try:
+            entity = read_entity_from(self.store, entity_id_, kind)
+        except ValueError as error:  # pydantic's ValidationError among them: the file loads, but this entity breaks the model
+            raise DataFileError(f"{self._source()}: {entity_id_}: {_first_problem(error)}"
+                                f" (run: scograph validate{' ' + str(self.path) if self.path else ''})") from None
         record |= {k: v for k, v in entity.model_dump(mode="json", exclude_none=True).items()
                    if k not in record and k != "label_en"}
         record["links_out"], record["links_in"] = self._links(entity_iri(entity_id_))
         return record
+
+    def _source(self) -> str:
+        """Where the graph comes from, for messages: its file, or its endpoint's URL."""
+        return str(self.path) if self.path is not None else getattr(self.store, "url", "the graph")
 
     def _links(self, iri: str) -> tuple[list[dict], list[dict]]:
         classes = " ".join(f"sco:{local}" for local in ENTITY_CLASSES.values())
@@ -685,6 +693,16 @@ def _collector_paused():
     finally:
         if was_enabled:
             gc.enable()
+
+
+def _first_problem(error: ValueError) -> str:
+    """The first thing pydantic (or the mapping) found wrong, on one line: ``field: message``."""
+    details = getattr(error, "errors", None)
+    if callable(details):
+        first = details()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        return f"{where}: {first['msg']}" if where else first["msg"]
+    return (str(error).strip().splitlines() or [type(error).__name__])[0]
 
 
 def _text(value) -> str | None:

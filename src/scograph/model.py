@@ -14,10 +14,11 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from .terms import ID_MAX_LENGTH, ID_PATTERN
+
 # Characters XML 1.0 forbids, plus the other C0/C1 controls: they break GraphML,
 # SPARQL results and terminals, and no curated text needs them.
 _FORBIDDEN_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
-ID_PATTERN = r"^[a-z0-9]+(?:[-.][a-z0-9]+)*$"
 DATE_PATTERN = r"^\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?$"
 
 
@@ -33,7 +34,7 @@ def _clean_text(value: str) -> str:
 
 
 Text = Annotated[str, AfterValidator(_clean_text)]
-EntityId = Annotated[str, Field(pattern=ID_PATTERN, max_length=120)]
+EntityId = Annotated[str, Field(pattern=ID_PATTERN, max_length=ID_MAX_LENGTH)]
 PartialDate = Annotated[str, Field(pattern=DATE_PATTERN)]
 """A date as precise as the source gives it: ``2019``, ``2019-04`` or ``2019-04-26``."""
 
