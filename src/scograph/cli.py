@@ -165,16 +165,16 @@ def _load(data: Path | None, endpoint: str | None = None):
     if endpoint is not None:
         if data is not None:
             raise UsageError("give either --data FILE or --endpoint URL, not both")
-        return ClaimsGraph.connect(_url(endpoint, "http://127.0.0.1:7878/query"))
+        return ClaimsGraph.connect(_url(endpoint, "endpoint", "http://127.0.0.1:7878/query"))
     return ClaimsGraph.load(data)
 
 
-def _url(url: str, example: str) -> str:
+def _url(url: str, what: str, example: str) -> str:
     """An endpoint URL as given, unless it holds white space or a control (which no URL may): a UsageError."""
     from .errors import UsageError
 
     if not url.isprintable() or " " in url:
-        raise UsageError(f"not an http(s) URL: {url!r} holds white space or a control character; e.g. {example}")
+        raise UsageError(f"not an http(s) {what} URL: {url!r} holds white space or a control character; e.g. {example}")
     return url
 
 
@@ -353,7 +353,7 @@ def push(endpoint: Annotated[str, typer.Option("--endpoint", help="SPARQL 1.1 Gr
 
     claims = ClaimsGraph.load(data)  # checks the file before anything leaves the machine
     turtle = read_bytes(claims.path, "Turtle file")
-    target = push_turtle(_url(endpoint, "http://127.0.0.1:7878/store"), turtle, graph)
+    target = push_turtle(_url(endpoint, "graph store", "http://127.0.0.1:7878/store"), turtle, graph)
     typer.echo(f"pushed {len(claims.store)} triples to {target}", err=True)
 
 
