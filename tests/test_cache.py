@@ -266,6 +266,17 @@ def test_a_damaged_index_is_built_again_once_with_a_note_and_answers_right(own_c
     assert _leftovers(own_cache) == [] and list(own_cache.glob("*.oxigraph")) == [index]
 
 
+def test_an_index_without_its_stamp_is_built_again_in_its_place(own_cache, large):
+    """No COMPLETE stamp is what a copy cut short looks like: the index is made afresh, as on a first call."""
+    expected = scograph(own_cache, "demands", "--country", "TJ", "--format", "json", "--data", large)
+    [index] = own_cache.glob("*.oxigraph")
+    (index / "COMPLETE").unlink()
+    (index / "CURRENT").unlink()
+    again = scograph(own_cache, "demands", "--country", "TJ", "--format", "json", "--data", large)
+    assert (again.returncode, again.stderr, again.stdout) == (0, "", expected.stdout)
+    assert (index / "COMPLETE").is_file() and (index / "CURRENT").is_file() and _leftovers(own_cache) == []
+
+
 def test_serve_starts_on_a_damaged_index_and_answers(own_cache, large):
     import re
     import urllib.request

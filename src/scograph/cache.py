@@ -256,10 +256,14 @@ def build_prepared(key: str, data: bytes, path: Path):
         try:
             os.rename(building, target)
         except OSError:
-            # Another process finished first (or a stale partial copy is in the way).
+            # Another process finished first (its index is used), or a stale partial copy is in the way:
+            # moved aside rather than deleted in place, so that a copy renamed there meanwhile is never half-deleted.
             if not (target / "COMPLETE").is_file():
-                shutil.rmtree(target, ignore_errors=True)
-                os.rename(building, target)
+                _set_aside(target)
+                try:
+                    os.rename(building, target)
+                except OSError:
+                    pass  # another process's index got there first
     except OSError as error:  # a full disk, a cache directory gone or not writable after all
         note(f"cannot build a prepared index in {target.parent} ({error.strerror or error}); reading {path.name} instead")
         return None
