@@ -55,11 +55,15 @@ LOOPBACK = st.one_of(st.text(max_size=20).map(lambda text: "http://127.0.0.1:1/"
                      ODD.filter(lambda text: "://" not in text))
 
 
+# Parameters of kinds other than ids (those are bound by the query layer, see IDS): names known and not.
+PARAMS = st.tuples(st.sampled_from(["country", "domain", "lang", "min", "text", "nope", ""]), ODD).map("=".join) | ODD
+
+
 def _options(pairs):
-    """Some of these (option, value strategy) pairs, as argv."""
+    """Some of these (option, value strategy) pairs, as argv; a flag's strategy is ``st.none()``."""
     return st.lists(st.sampled_from(range(len(pairs))), unique=True, max_size=len(pairs)).flatmap(
         lambda chosen: st.tuples(*[st.tuples(st.just(pairs[i][0]), pairs[i][1]) for i in chosen])
-    ).map(lambda items: [part for item in items for part in item])
+    ).map(lambda items: [part for option, value in items for part in ((option,) if value is None else (option, value))])
 
 
 def commands(scratch):
@@ -80,9 +84,11 @@ def commands(scratch):
         "build": [("--curation", READ_PATHS), ("--output", write)],
         "validate": [("--paper", READ_PATHS), ("--data", READ_PATHS)],
         "push": [("--endpoint", LOOPBACK), ("--graph", ODD), ("--data", READ_PATHS)],
-        "sparql": [("--query", ODD), ("--format", FORMATS), ("--data", READ_PATHS)],
+        "sparql": [("--query", ODD), ("--format", FORMATS), ("--data", READ_PATHS), ("--param", PARAMS), ("-p", PARAMS),
+                   ("--show", st.none()), ("--list", st.none())],
     }
-    with_argument = {"show": IDS, "search": ODD, "validate": READ_PATHS, "sparql": st.one_of(ODD, READ_PATHS)}
+    named = st.sampled_from(["demands-by-country", "quotes-containing", "shared-demands", "four-models"])
+    with_argument = {"show": IDS, "search": ODD, "validate": READ_PATHS, "sparql": st.one_of(ODD, READ_PATHS, named)}
     choices = [st.tuples(st.just([name]), _options(pairs)) for name, pairs in plain.items()]
     choices += [st.tuples(st.tuples(st.just(name), argument).map(list), _options(plain.get(name, listing)))
                 for name, argument in with_argument.items()]
