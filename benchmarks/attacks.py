@@ -18,7 +18,6 @@ bounded in count and time.
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import signal
 import socket

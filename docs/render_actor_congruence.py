@@ -26,6 +26,7 @@ import networkx as nx  # noqa: E402
 
 from scograph import ClaimsGraph  # noqa: E402
 from scograph.exports import NODE_COLOURS, Filters, export  # noqa: E402
+from scograph.fileio import atomic_writer  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 # The four states at the corners, as on a map: Kazakhstan north, Uzbekistan west, Kyrgyzstan
@@ -91,7 +92,8 @@ def main() -> None:
     figure.suptitle("Actor congruence: Central Asian SCO members linked by the themes both demand\n"
                     "(edge label and width = shared themes)", fontsize=12)
     figure.tight_layout()
-    figure.savefig(args.output, dpi=110)
+    with atomic_writer(args.output) as handle:  # the old picture stays whole until the new one is
+        figure.savefig(handle, format="png", dpi=110)
     print(f"wrote {args.output}")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,15 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data" / "claims.ttl"
 CURATION = ROOT / "data" / "curation"
 PAPER_NAME = "000_10e463779fe21d39.txt"
+CLI = [sys.executable, "-c", "from scograph.console import main; main()"]
+"""The console script, as a command for a real process (argv, exit code, stderr as a user gets them)."""
+
+
+def limited_memory() -> None:
+    """``preexec_fn`` for a child that might, if broken, read without end: 4 GB of address space, then MemoryError."""
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (4 << 30, 4 << 30))
 
 
 def _find_paper() -> Path:

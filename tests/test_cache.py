@@ -15,7 +15,7 @@ from scograph.errors import DataFileError
 from scograph.graph import ClaimsGraph
 from scograph.terms import entity_iri
 
-from .conftest import DATA
+from .conftest import CLI, DATA, limited_memory
 
 
 @pytest.fixture
@@ -31,7 +31,7 @@ def test_a_file_is_checked_once_per_content(own_cache, tmp_path):
     key = cache.content_key(claims.read_bytes())
     assert not cache.is_validated(key)
     ClaimsGraph.load(claims)
-    assert (own_cache / f"{key}.valid").is_file()
+    assert (own_cache / f"{key}.valid-{cache.code_digest(cache.CHECK_CODE)}").is_file()
     assert ClaimsGraph.load(claims)._claims is None  # second open: no model check, no pydantic objects
 
 
@@ -63,9 +63,9 @@ def test_a_large_file_gets_a_prepared_index_that_answers_the_same(own_cache, tmp
     assert not [p for p in own_cache.iterdir() if p.name.endswith(".building")]
 
 
-def answers_of_processes_at_once(claims, own_cache, answer: str, processes: int = 4) -> set[str]:
-    """What ``answer`` (Python, of ``claims``, a ClaimsGraph) prints as JSON in processes started together,
-    each opening ``claims`` as a large file; every process must succeed."""
+def processes_at_once(claims, own_cache, answer: str, processes: int = 4) -> list[subprocess.CompletedProcess]:
+    """Processes started together, each opening ``claims`` as a large file and printing ``answer``
+    (Python, of ``claims``, a ClaimsGraph) as JSON; every process must succeed."""
     script = (
         "import json, sys; from scograph import cache; cache.LARGE_FILE_BYTES = 0; "
         "from scograph.graph import ClaimsGraph; claims = ClaimsGraph.load(sys.argv[1]); "
@@ -74,12 +74,18 @@ def answers_of_processes_at_once(claims, own_cache, answer: str, processes: int 
     env = {**os.environ, "SCOGRAPH_CACHE": str(own_cache)}
 
     def run(_):
-        return subprocess.run([sys.executable, "-c", script, str(claims)], capture_output=True, text=True, env=env)
+        return subprocess.run([sys.executable, "-c", script, str(claims)], capture_output=True, text=True, env=env,
+                              preexec_fn=limited_memory)
 
     with ThreadPoolExecutor(max_workers=processes) as pool:
         results = list(pool.map(run, range(processes)))
     assert all(r.returncode == 0 for r in results), [r.stderr[-500:] for r in results]
-    return {r.stdout for r in results}
+    return results
+
+
+def answers_of_processes_at_once(claims, own_cache, answer: str, processes: int = 4) -> set[str]:
+    """What ``answer`` prints in :func:`processes_at_once`: one answer when they agree."""
+    return {r.stdout for r in processes_at_once(claims, own_cache, answer, processes)}
 
 
 def test_processes_racing_to_build_the_same_index_all_answer(own_cache, tmp_path):
@@ -195,3 +201,223 @@ def test_a_records_file_shared_by_threads_keeps_every_record(own_cache):
     assert read_back == batches  # each thread reads what it wrote, whole
     everything = {iri: text for batch in batches for iri, text in batch.items()}
     assert records.get_many(list(everything)) == everything
+
+
+# --------------------------------------------------------------------- damage: found, repaired once, answered right
+
+
+def _garble_the_largest_table(index):
+    table = max(index.glob("*.sst"), key=lambda p: p.stat().st_size)
+    data = bytearray(table.read_bytes())
+    middle = len(data) // 2
+    data[middle:middle + 64] = bytes(b ^ 0xFF for b in data[middle:middle + 64])
+    table.write_bytes(bytes(data))
+
+
+def _truncate_the_manifest(index):
+    [manifest] = index.glob("MANIFEST-*")
+    os.truncate(manifest, manifest.stat().st_size // 2)
+
+
+DAMAGES = {
+    "CURRENT deleted": lambda index: (index / "CURRENT").unlink(),
+    "a table garbled": _garble_the_largest_table,
+    "the MANIFEST truncated": _truncate_the_manifest,  # RocksDB opens this one as an empty store, without a word
+    "the stamp garbled": lambda index: (index / "COMPLETE").write_text("{not json"),
+}
+
+
+def scograph(cache_dir, *args, **options):
+    """The CLI in a process of its own, on ``cache_dir``; its memory capped, since a damaged index can make RocksDB allocate."""
+    return subprocess.run([*CLI, *map(str, args)], capture_output=True, text=True, timeout=300, preexec_fn=limited_memory,
+                          env={**os.environ, "SCOGRAPH_CACHE": str(cache_dir)}, **options)
+
+
+@pytest.fixture
+def large(tmp_path):
+    """The paper's claims (over 256 KiB: the prepared-store path, as is) in a file of their own."""
+    claims = tmp_path / "claims.ttl"
+    claims.write_bytes(DATA.read_bytes())
+    assert claims.stat().st_size > cache.LARGE_FILE_BYTES
+    return claims
+
+
+def _leftovers(directory):
+    return [p.name for p in directory.iterdir() if p.name.endswith((".damaged", ".building", ".tmp"))]
+
+
+@pytest.mark.parametrize("damage", DAMAGES)
+def test_a_damaged_index_is_built_again_once_with_a_note_and_answers_right(own_cache, large, damage):
+    expected = scograph(own_cache, "demands", "--country", "TJ", "--format", "json", "--data", large)
+    expected_stats = scograph(own_cache, "stats", "--format", "json", "--data", large)
+    assert (expected.returncode, expected.stderr, expected_stats.stderr) == (0, "", "")
+    [index] = own_cache.glob("*.oxigraph")
+    DAMAGES[damage](index)
+
+    repaired = scograph(own_cache, "demands", "--country", "TJ", "--format", "json", "--data", large)
+    assert repaired.returncode == 0, repaired.stderr
+    assert repaired.stdout == expected.stdout
+    [note] = repaired.stderr.splitlines()
+    assert note.startswith(f"note: the prepared index {index} cannot be used (") and note.endswith(
+        "; indexing claims.ttl again"), note
+    # Rebuilt once: the next call opens the new index without a word, and it holds the whole graph.
+    again = scograph(own_cache, "stats", "--format", "json", "--data", large)
+    assert (again.returncode, again.stderr, again.stdout) == (0, "", expected_stats.stdout)
+    assert _leftovers(own_cache) == [] and list(own_cache.glob("*.oxigraph")) == [index]
+
+
+def test_an_index_without_its_stamp_is_built_again_in_its_place(own_cache, large):
+    """No COMPLETE stamp is what a copy cut short looks like: the index is made afresh, as on a first call."""
+    expected = scograph(own_cache, "demands", "--country", "TJ", "--format", "json", "--data", large)
+    [index] = own_cache.glob("*.oxigraph")
+    (index / "COMPLETE").unlink()
+    (index / "CURRENT").unlink()
+    again = scograph(own_cache, "demands", "--country", "TJ", "--format", "json", "--data", large)
+    assert (again.returncode, again.stderr, again.stdout) == (0, "", expected.stdout)
+    assert (index / "COMPLETE").is_file() and (index / "CURRENT").is_file() and _leftovers(own_cache) == []
+
+
+def test_serve_starts_on_a_damaged_index_and_answers(own_cache, large):
+    import re
+    import urllib.request
+
+    assert scograph(own_cache, "stats", "--data", large).returncode == 0
+    [index] = own_cache.glob("*.oxigraph")
+    (index / "CURRENT").unlink()
+    process = subprocess.Popen([*CLI, "serve", "--port", "0", "--workers", "1", "--data", str(large)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, preexec_fn=limited_memory,
+                               env={**os.environ, "SCOGRAPH_CACHE": str(own_cache)})
+    try:
+        lines = []
+        while not (found := re.search(r"http://127\.0\.0\.1:\d+/", "".join(lines))):
+            line = process.stderr.readline()
+            assert line, "".join(lines)  # the server ended before it served
+            lines.append(line)
+        assert lines[0].startswith(f"note: the prepared index {index} cannot be used (CURRENT is missing)")
+        assert "Traceback" not in "".join(lines)
+        query = urllib.request.quote("SELECT (COUNT(*) AS ?n) WHERE { ?s a <https://w3id.org/scograph/vocab#State> }")
+        request = urllib.request.Request(f"{found.group()}sparql?query={query}",
+                                         headers={"Accept": "application/sparql-results+json"})
+        with urllib.request.urlopen(request, timeout=60) as response:
+            answer = json.loads(response.read())
+        states = ClaimsGraph.load(large).actors(kind="state")
+        assert int(answer["results"]["bindings"][0]["n"]["value"]) == len(states)
+    finally:
+        process.kill()
+        process.wait()
+
+
+def test_processes_meeting_the_same_damage_at_once_all_answer_right(own_cache, large):
+    expected = json.dumps([d["id"] for d in ClaimsGraph.load(large).demands(country="TJ")], sort_keys=True) + "\n"
+    [index] = own_cache.glob("*.oxigraph")
+    (index / "CURRENT").unlink()
+    results = processes_at_once(large, own_cache, "[d['id'] for d in claims.demands(country='TJ')]", processes=4)
+    assert {r.stdout for r in results} == {expected}
+    for result in results:  # each met the damage or the repaired index: a note at most, never a traceback
+        assert len(result.stderr.splitlines()) <= 1 and "Traceback" not in result.stderr, result.stderr
+    assert any(r.stderr for r in results)
+    assert _leftovers(own_cache) == [] and list(own_cache.glob("*.oxigraph")) == [index]
+    assert (index / "CURRENT").is_file()
+
+
+def test_damage_that_persists_after_the_rebuild_is_one_error_not_a_loop(own_cache, large, monkeypatch, runner):
+    from scograph.cli import app
+
+    ClaimsGraph.load(large)
+    [index] = own_cache.glob("*.oxigraph")
+    (index / "CURRENT").unlink()
+    # A disk that does not keep what is written: the index built is not the one read back.
+    recorded = cache._fingerprint
+    builds = []
+
+    def misrecorded(directory):
+        found = recorded(directory)
+        if directory.name.endswith(".building"):
+            builds.append(directory)
+            found["CURRENT"] = [0, 0, 0]
+        return found
+
+    monkeypatch.setattr(cache, "_fingerprint", misrecorded)
+    result = runner.invoke(app, ["stats", "--data", str(large)])
+    assert (result.exit_code, result.stdout) == (3, "")
+    note, error = result.stderr.splitlines()
+    assert note.startswith(f"note: the prepared index {index} cannot be used (CURRENT is missing)")
+    assert error.startswith(f"Error: the prepared index {index} cannot be used right after it was built"
+                            " (CURRENT was changed after it was built); delete it, or set SCOGRAPH_CACHE=")
+    assert len(builds) == 1  # one retry, no loop
+
+
+def _as_a_plain_user():
+    """``preexec_fn``: as root, give up the powers to write where permissions forbid it (the capabilities that
+    override file modes and the sticky bit), so that a read-only or shared cache is what it is for a user."""
+    if os.geteuid() == 0:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        for capability in (1, 2, 3):  # CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH, CAP_FOWNER
+            if libc.prctl(24, capability, 0, 0, 0) != 0:  # PR_CAPBSET_DROP: gone from the program run next
+                raise OSError(ctypes.get_errno(), "cannot drop a capability")
+    limited_memory()
+
+
+def _cached_then_damaged(tmp_path):
+    """The claims file, a cache holding its index, that index (CURRENT deleted), and the sound answer."""
+    claims = tmp_path / "claims.ttl"
+    claims.write_bytes(DATA.read_bytes())
+    cache_dir = tmp_path / "cache"
+    expected = scograph(cache_dir, "demands", "--country", "TJ", "--format", "json", "--data", claims)
+    assert expected.returncode == 0
+    [index] = cache_dir.glob("*.oxigraph")
+    (index / "CURRENT").unlink()
+    return claims, cache_dir, index, expected.stdout
+
+
+def _as_a_user(cache_dir, claims):
+    return subprocess.run([*CLI, "demands", "--country", "TJ", "--format", "json", "--data", str(claims)],
+                          capture_output=True, text=True, timeout=300, preexec_fn=_as_a_plain_user,
+                          env={**os.environ, "SCOGRAPH_CACHE": str(cache_dir)})
+
+
+def test_a_read_only_cache_with_a_damaged_index_still_answers_right(tmp_path):
+    """A cache the user cannot write is not used at all: the file is read as a small one is."""
+    claims, cache_dir, index, expected = _cached_then_damaged(tmp_path)
+    os.chmod(cache_dir, 0o555)
+    try:
+        done = _as_a_user(cache_dir, claims)
+    finally:
+        os.chmod(cache_dir, 0o755)
+    assert (done.returncode, done.stderr, done.stdout) == (0, "", expected)
+    assert not (index / "CURRENT").exists()  # left as it was
+
+
+def test_a_damaged_index_another_user_owns_is_read_around_not_fought_over(tmp_path):
+    """A cache shared like /tmp (sticky): another user's damaged index cannot be moved, so the file is read instead."""
+    if os.geteuid() != 0:
+        pytest.skip("needs a second user's index: run as root to test a cache shared between users")
+    claims, cache_dir, index, expected = _cached_then_damaged(tmp_path)
+    for path in (index, cache_dir):  # nobody's, readable by all: only the sticky bit keeps others from moving it
+        os.chown(path, 65534, 65534)
+        os.chmod(path, 0o755)
+    os.chmod(cache_dir, 0o1777)
+    done = _as_a_user(cache_dir, claims)
+    assert (done.returncode, done.stdout) == (0, expected)
+    assert done.stderr == (f"note: the prepared index {index} cannot be used (CURRENT is missing) nor replaced"
+                           " (Operation not permitted); reading claims.ttl instead\n")
+
+
+def test_a_damaged_record_is_made_again_once_with_a_note(prepared, own_cache, capsys):
+    import sqlite3
+
+    expected = ClaimsGraph.load(prepared).demands(country="TJ")
+    [records_file] = _record_files(own_cache)
+    with sqlite3.connect(records_file) as db:  # a row that is not JSON, and one that is JSON but not a record
+        for entity, text in (("exp-tj-anti-drug-centre", "{not json"), ("exp-tj-youth-documents", "[1]")):
+            assert db.execute("UPDATE records SET record = ? WHERE iri = ?", (text, entity_iri(entity))).rowcount == 1
+    capsys.readouterr()
+    graph = ClaimsGraph.load(prepared)
+    assert graph.demands(country="TJ") == expected
+    assert capsys.readouterr().err == f"note: 2 damaged record(s) in {records_file} made again\n"
+    # Replaced in the file: asked again, here or in a new process, they are read whole and without a word.
+    assert graph.demands(country="TJ") == expected
+    assert ClaimsGraph.load(prepared).demands(country="TJ") == expected
+    assert capsys.readouterr().err == ""

@@ -284,3 +284,88 @@ def test_json_output_refuses_what_json_refuses():
     for value in ({"a": {1, 2}}, [object()], {(1, 2): "tuple key"}):
         with pytest.raises(TypeError):
             to_json(value)
+
+
+def test_malformed_turtle_gives_the_same_line_whatever_the_files_size(runner, tmp_path):
+    """Under 256 KiB the file is parsed in memory, over it into the prepared index: the same mistake, the same line."""
+    from scograph import cache
+
+    head = "@prefix sco: <https://w3id.org/scograph/vocab#> .\n\n<https://a.example/x> sco:p <https://a.example/y z> .\n"
+    small, large = tmp_path / "small", tmp_path / "large"
+    small.mkdir(), large.mkdir()
+    (small / "bad.ttl").write_text(head + "# padding\n" * 10, encoding="utf-8")
+    (large / "bad.ttl").write_text(head + "# padding\n" * 40_000, encoding="utf-8")
+    assert (small / "bad.ttl").stat().st_size < cache.LARGE_FILE_BYTES < (large / "bad.ttl").stat().st_size
+    errors = []
+    for folder in (small, large):
+        result = run(runner, "stats", "--data", str(folder / "bad.ttl"))
+        assert_one_line_error(result, 3, f"{folder / 'bad.ttl'}: line 3: malformed Turtle")
+        errors.append(result[2].replace(str(folder), "DIR"))
+    assert errors[0] == errors[1]
+    assert not [p for p in cache.cache_dir().iterdir() if p.name.endswith(".building")]
+
+
+def test_an_entity_that_breaks_the_model_is_a_data_error_from_show(runner, tmp_path):
+    """The load checks are a few rules; a file that passes them but breaks another (a date, a reference's id)
+    opens, and showing the entity names the file, the entity and the field instead of a traceback."""
+    from .conftest import DATA
+
+    text = DATA.read_text(encoding="utf-8")
+    start = text.index("scoid:exp-tj-anti-drug-centre\n")
+    for old, new, field_name in (('"2019-04-26"^^xsd:date', '"yesterday"', "date"),
+                                 ("sco:theme scoid:theme-drugs", "sco:theme <https://w3id.org/scograph/id/x'y>", "themes.0")):
+        at = text.index(old, start)
+        broken = tmp_path / f"{field_name}.ttl"
+        broken.write_text(text[:at] + new + text[at + len(old):], encoding="utf-8")
+        assert_one_line_error(run(runner, "show", "exp-tj-anti-drug-centre", "--data", str(broken)), 3,
+                              f"{broken}: exp-tj-anti-drug-centre: {field_name}: ", f"(run: scograph validate {broken})")
+
+
+@pytest.mark.parametrize("args,name", [
+    ([b"show", b"\xff"], "ID"),
+    ([b"search", b"a\xffb"], "TEXT"),
+    ([b"demands", b"--country", b"T\xffJ"], "--country"),
+    ([b"demands", b"--data", b"/tmp/\xff.ttl"], "--data"),
+    ([b"paths", b"--from", b"drv-\xe9"], "--from"),
+    ([b"export", b"-f", b"ttl", b"-o", b"\xfe\xff"], "--output"),
+])
+def test_arguments_that_are_not_utf8_are_refused_naming_them(args, name):
+    """A real process: the shell's bytes, as Python receives them (lone surrogates), never reach a query or a path."""
+    import subprocess
+
+    from .conftest import CLI
+
+    done = subprocess.run([*CLI, *args], capture_output=True, timeout=120)
+    assert (done.returncode, done.stdout) == (2, b"")
+    raw = repr(args[-1])
+    assert done.stderr.decode() == f"Error: {name}: not UTF-8 text: {raw}; give it in UTF-8\n"
+
+
+def test_text_no_command_line_can_hold_is_refused_from_python_too(runner):
+    """A NUL or a surrogate that is no escaped byte can only come from Python (CliRunner, a notebook)."""
+    assert_one_line_error(run(runner, "show", "a\ud800b"), 2, "argument 2 ('a\\ud800b') holds a NUL or a lone surrogate")
+    assert_one_line_error(run(runner, "demands", "--data", "a\0b"), 2, "argument 3 ('a\\x00b') holds a NUL")
+
+
+@pytest.mark.parametrize("args,message", [
+    (["demands", "--format", "xml"], "Error: Invalid value for '--format' / '-f': 'xml' is not one of 'table', 'json', "
+                                     "'csv' (see: scograph demands --help)"),
+    (["demands", "--bogus"], "Error: No such option: --bogus (see: scograph demands --help)"),
+    (["show"], "Error: Missing argument 'ID' (see: scograph show --help)"),
+    (["demandz"], "Error: No such command 'demandz'. Did you mean 'demands'? (see: scograph --help)"),
+    (["synth", "--papers", "many"], "Error: Invalid value for '--papers' / '-n': 'many' is not a valid integer"
+                                    " (see: scograph synth --help)"),
+])
+def test_usage_errors_are_one_line_with_the_way_to_help(runner, args, message):
+    assert run(runner, *args) == (2, "", message + "\n")
+
+
+def test_output_that_cannot_be_written_is_one_line_not_a_traceback():
+    import subprocess
+
+    from .conftest import CLI
+
+    for args in (["demands", "--country", "TJ"], ["export", "--format", "nt"]):
+        with open("/dev/full", "wb") as full:
+            done = subprocess.run([*CLI, *args], stdout=full, stderr=subprocess.PIPE, text=True, timeout=120)
+        assert (done.returncode, done.stderr) == (3, "Error: cannot write the output: No space left on device\n")

@@ -14,6 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from scograph.cli import app
+from scograph.fileio import write_atomic
 
 from .conftest import ROOT
 
@@ -60,7 +61,7 @@ def test_shown_output_is_real(command, shown):
 def update() -> None:
     text = README.read_text(encoding="utf-8")
     text = BLOCK.sub(lambda m: f"```console\n$ {m.group(1)}\n{run_shown(m.group(1))}```", text)
-    README.write_text(text, encoding="utf-8")
+    write_atomic(README, text)
 
 
 if __name__ == "__main__" and "--update" in sys.argv:

@@ -16,7 +16,6 @@ from scograph import cli_sparql  # noqa: F401 - registers `scograph sparql`
 from scograph import queries
 from scograph.cli import app
 from scograph.errors import UsageError
-from scograph.graph import ClaimsGraph
 from scograph.store import IRI
 
 from .conftest import DATA

@@ -1,10 +1,11 @@
 """The prepared store: work done once per content of a claims file, kept in the user cache.
 
 Keyed by the SHA-256 of the file's bytes, so an edited file is never answered from a
-stale cache. Two things are kept:
+stale cache. Three things are kept:
 
-- ``<key>.valid``: a stamp saying the file passed the model and reference checks, so
-  that later calls need not import pydantic and rdflib to check it again;
+- ``<key>.valid-<code>``: a stamp saying the file passed the load checks
+  (``scograph.integrity``), so that later calls need not check it again; ``<code>`` is a
+  digest of the checks, so a file checked by other rules is checked again;
 - ``<key>.oxigraph/``: for a large file, an on-disk Oxigraph index, opened read-only
   instead of parsing the Turtle again;
 - ``<key>.records-<code>.sqlite``: beside that index, the JSON record of each entity a
@@ -16,12 +17,20 @@ The stamp and the index are written to a temporary name and renamed into place, 
 processes building at once never see half of one; the loser of the race discards its
 copy. The records are written in SQLite transactions (write-ahead log), so readers and
 writers in several processes see whole records or none.
+
+An index is opened only after it is checked against what it looked like when it was built
+(the size and times of every file RocksDB reads, kept in its ``COMPLETE`` stamp): a file
+missing, truncated, rewritten or added since means damage, and a damaged index is set
+aside and built again, once, with a note on stderr. The check matters: RocksDB notices some
+damage only in the middle of a query, and a garbled block has made a lookup allocate until
+the system killed it.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import sys
 from pathlib import Path
 
 LARGE_FILE_BYTES = 256 * 1024
@@ -41,18 +50,42 @@ def cache_dir() -> Path | None:
         base = (Path(xdg) if xdg else Path.home() / ".cache") / "scograph"
     try:
         base.mkdir(parents=True, exist_ok=True)
-    except OSError:
+    except (OSError, ValueError):
         return None
     return base if os.access(base, os.W_OK) else None
+
+
+def note(message: str) -> None:
+    """One line on stderr about something the cache did that the user may want to know of."""
+    from .errors import printable
+
+    print(f"note: {printable(message)}", file=sys.stderr, flush=True)
 
 
 def content_key(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def code_digest(names: tuple[str, ...]) -> str:
+    """A digest of these modules of scograph: what a cache entry made by their code is named by."""
+    here = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for name in names:
+        digest.update((here / name).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+CHECK_CODE = ("integrity.py", "terms.py")
+"""The modules whose code decides what a validation stamp vouches for: the load checks and the id grammar."""
+
+
+def _stamp(directory: Path, key: str) -> Path:
+    return directory / f"{key}.valid-{code_digest(CHECK_CODE)}"
+
+
 def is_validated(key: str) -> bool:
     directory = cache_dir()
-    return directory is not None and (directory / f"{key}.valid").is_file()
+    return directory is not None and _stamp(directory, key).is_file()
 
 
 def mark_validated(key: str) -> None:
@@ -61,9 +94,12 @@ def mark_validated(key: str) -> None:
         return
     import tempfile
 
-    fd, temporary = tempfile.mkstemp(dir=directory, prefix=f".{key}.", suffix=".tmp")
-    os.close(fd)
-    os.replace(temporary, directory / f"{key}.valid")
+    try:
+        fd, temporary = tempfile.mkstemp(dir=directory, prefix=f".{key}.", suffix=".tmp")
+        os.close(fd)
+        os.replace(temporary, _stamp(directory, key))
+    except OSError:
+        pass  # a cache: without the stamp the file is only checked again next time
 
 
 def prepared_store_path(key: str) -> Path | None:
@@ -71,47 +107,175 @@ def prepared_store_path(key: str) -> Path | None:
     return directory / f"{key}.oxigraph" if directory is not None else None
 
 
+def prepared_index(key: str, data: bytes, path: Path):
+    """The prepared index of a large claims file, opened read-only: the one kept, or one built now.
+
+    A damaged index is built again, once; None when there is no usable cache directory (the
+    caller loads the file in memory). Malformed Turtle is a DataFileError naming file and line.
+    """
+    target = prepared_store_path(key)
+    if target is None:
+        return None
+    store, may_build = _open_or_set_aside(target, path)
+    if store is None and may_build:
+        from .progress import status
+
+        with status(f"indexing {path.name} ({len(data) / 1e6:.1f} MB) once, for later calls"):
+            store = build_prepared(key, data, path)
+    return store
+
+
 def open_prepared(key: str):
-    """The prepared index for ``key`` opened read-only, or None if there is none yet."""
+    """The prepared index for ``key`` opened read-only, or None if there is none yet or it is damaged."""
+    target = prepared_store_path(key)
+    return _open_or_set_aside(target, None)[0] if target is not None else None
+
+
+def _open_or_set_aside(target: Path, source: Path | None):
+    """(the index at ``target``, opened) or (None, whether to build one): a damaged index is moved out of the way."""
+    store, damage = _open_checked(target)
+    if damage is None:
+        return store, True
+    what = source.name if source is not None else "the claims file"
+    moved = _set_aside(target)
+    if moved is not True:
+        note(f"the prepared index {target} cannot be used ({damage}) nor replaced ({moved}); reading {what} instead")
+        return None, False
+    note(f"the prepared index {target} cannot be used ({damage}); indexing {what} again")
+    return None, True
+
+
+_UNCHECKED = ("COMPLETE", "LOCK", "LOG")
+"""Files of an index left out of its fingerprint: its stamp, RocksDB's lock, and RocksDB's
+information logs (``LOG``, ``LOG.old.*``), which say what it did and are never read back."""
+
+
+def _fingerprint(directory: Path) -> dict[str, list[int]]:
+    """{file: [size, mtime, ctime]} of every file RocksDB reads in the index ``directory``.
+
+    Writing a file changes its modification and status-change times, and no program can
+    set the status-change time back; on Windows, which has no status-change time, the
+    modification time and the size remain. A read-only open changes none of them.
+    """
+    found = {}
+    with os.scandir(directory) as entries:
+        for entry in entries:
+            if not entry.name.startswith(_UNCHECKED):
+                info = entry.stat(follow_symlinks=False)
+                found[entry.name] = [info.st_size, info.st_mtime_ns, info.st_ctime_ns]
+    return found
+
+
+def _open_checked(target: Path):
+    """(store, None) for a sound index, (None, None) when there is none, (None, what is wrong) when damaged."""
+    import json
+
     import pyoxigraph as ox
 
-    path = prepared_store_path(key)
-    if path is None or not (path / "COMPLETE").is_file():
-        return None
-    return ox.Store.read_only(str(path))
+    try:
+        stamp = (target / "COMPLETE").read_text(encoding="utf-8")
+    except (FileNotFoundError, NotADirectoryError):
+        return None, None  # none yet, or a partial copy that building replaces
+    except (OSError, UnicodeDecodeError) as error:
+        return None, f"its COMPLETE stamp cannot be read: {getattr(error, 'strerror', None) or error}"
+    try:
+        recorded = json.loads(stamp)["files"]
+        found = _fingerprint(target)
+    except OSError as error:
+        return None, f"its files cannot be listed: {error.strerror or error}"
+    except (ValueError, KeyError, TypeError):
+        return None, "its COMPLETE stamp is not one this version of scograph writes"
+    for name in sorted(recorded.keys() | found.keys()):
+        if name not in found:
+            return None, f"{name} is missing"
+        if name not in recorded:
+            return None, f"{name} was added after it was built"
+        if found[name] != recorded[name]:
+            return None, f"{name} was changed after it was built"
+    try:
+        return ox.Store.read_only(str(target)), None
+    except (OSError, RuntimeError) as error:  # RocksDB's own checks: a bad checksum, an unreadable file
+        return None, (str(error).strip().splitlines() or [type(error).__name__])[0][:200]
 
 
-def build_prepared(key: str, data: bytes, progress=None):
+def _set_aside(target: Path) -> bool | str:
+    """Move a damaged index out of the way and delete it: True, or why it cannot be moved.
+
+    A rename is atomic, so of several processes that meet the same damage one moves it and
+    the others find it gone; each then builds, and the race is settled as for any build.
+    """
+    import shutil
+
+    try:
+        inode = os.stat(target).st_ino
+        aside = target.with_name(f".{target.name}.{os.getpid()}-{os.urandom(4).hex()}.damaged")
+        os.rename(target, aside)
+    except FileNotFoundError:
+        return True  # another process moved it first
+    except OSError as error:
+        return error.strerror or str(error)
+    if os.stat(aside).st_ino != inode:
+        # Between the check and the rename another process put a new index in place: give it back.
+        try:
+            os.rename(aside, target)
+            return True
+        except OSError:
+            pass
+    shutil.rmtree(aside, ignore_errors=True)
+    return True
+
+
+def build_prepared(key: str, data: bytes, path: Path):
     """Bulk-load ``data`` into a new on-disk index for ``key``; return it opened read-only.
 
-    Returns None when there is no usable cache directory (the caller loads in memory).
+    Returns None when the cache cannot be written (the caller loads in memory). An index that
+    is damaged right after it was built is a DataFileError: rebuilding again would loop.
     """
+    import json
     import shutil
     import tempfile
 
     import pyoxigraph as ox
 
+    from .errors import DataFileError
+    from .store import bulk_load_turtle
+
     target = prepared_store_path(key)
     if target is None:
         return None
-    building = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{key}.", suffix=".building"))
+    building = None
     try:
+        building = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{key}.", suffix=".building"))
         store = ox.Store(str(building))
-        store.bulk_load(data, format=ox.RdfFormat.TURTLE)
+        bulk_load_turtle(store, data, path)
         store.flush()
         store.optimize()
-        del store  # closes the database before it is moved
-        (building / "COMPLETE").write_text(key)
+        del store  # closes the database before it is fingerprinted and moved
+        stamp = json.dumps({"key": key, "files": _fingerprint(building)})
+        (building / "COMPLETE").write_text(stamp, encoding="utf-8")
         try:
             os.rename(building, target)
         except OSError:
-            # Another process finished first (or a stale partial copy is in the way).
+            # Another process finished first (its index is used), or a stale partial copy is in the way:
+            # moved aside rather than deleted in place, so that a copy renamed there meanwhile is never half-deleted.
             if not (target / "COMPLETE").is_file():
-                shutil.rmtree(target, ignore_errors=True)
-                os.rename(building, target)
+                _set_aside(target)
+                try:
+                    os.rename(building, target)
+                except OSError:
+                    pass  # another process's index got there first
+    except OSError as error:  # a full disk, a cache directory gone or not writable after all
+        note(f"cannot build a prepared index in {target.parent} ({error.strerror or error}); reading {path.name} instead")
+        return None
     finally:
-        shutil.rmtree(building, ignore_errors=True)
-    return ox.Store.read_only(str(target))
+        if building is not None:
+            shutil.rmtree(building, ignore_errors=True)
+    store, damage = _open_checked(target)
+    if store is None:
+        raise DataFileError(
+            f"the prepared index {target} cannot be used right after it was built ({damage or 'it is gone'});"
+            f" delete it, or set SCOGRAPH_CACHE= (empty) to read {path.name} without a cache")
+    return store
 
 
 RECORD_CODE = ("graph.py", "terms.py", "store.py")
@@ -119,11 +283,7 @@ RECORD_CODE = ("graph.py", "terms.py", "store.py")
 
 
 def records_code_digest() -> str:
-    here = Path(__file__).resolve().parent
-    digest = hashlib.sha256()
-    for name in RECORD_CODE:
-        digest.update((here / name).read_bytes())
-    return digest.hexdigest()[:16]
+    return code_digest(RECORD_CODE)
 
 
 class RecordCache:
@@ -177,13 +337,15 @@ class RecordCache:
         except self._error:
             return {}
 
-    def put_many(self, records: dict[str, str]) -> None:
+    def put_many(self, records: dict[str, str], replace: bool = False) -> None:
+        """Keep these records; ``replace`` overwrites the ones already kept (damaged ones), else they stay."""
         if not records:
             return
+        verb = "INSERT OR REPLACE" if replace else "INSERT OR IGNORE"
         with self._lock:
             try:
                 self._db.execute("BEGIN IMMEDIATE")
-                self._db.executemany("INSERT OR IGNORE INTO records (iri, record) VALUES (?, ?)", records.items())
+                self._db.executemany(f"{verb} INTO records (iri, record) VALUES (?, ?)", records.items())
                 self._db.execute("COMMIT")
             except self._error:  # read-only or full disk: the records are made again next time
                 if self._db.in_transaction:

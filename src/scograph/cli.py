@@ -6,16 +6,63 @@ documented exit code (README, "Errors and exit codes").
 
 from __future__ import annotations
 
+import errno
 import functools
+import os
+import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+from typer.core import TyperGroup
 
-from .errors import ScographError, ValidationFailed
+from .errors import ScographError, ValidationFailed, printable
 from .render import Column, Format, field, pages, quotes, render, voice
 
+
+class _OneLineErrors(TyperGroup):
+    """The command group, whose usage errors (a bad option value, an unknown option or command, a missing
+    argument) are one ``Error: …`` line with the hint to ``--help``, like every other error, instead of
+    click's usage, hint, blank line and error."""
+
+    def main(self, args=None, *rest, standalone_mode: bool = True, **kwargs):
+        if not standalone_mode:
+            return super().main(args, *rest, standalone_mode=False, **kwargs)
+        given = sys.argv[1:] if args is None else list(args)
+        for position, arg in enumerate(given, 1):
+            if isinstance(arg, str) and not _argv_can_hold(arg):  # only from Python: a real argv cannot
+                typer.echo(f"Error: argument {position} ({printable(repr(arg))}) holds a NUL or a lone surrogate,"
+                           " which no command line can", err=True)
+                sys.exit(2)
+        try:
+            code = super().main(args, *rest, standalone_mode=False, **kwargs)  # an exit code, from typer.Exit
+        except typer.Abort:
+            typer.echo("Error: aborted", err=True)
+            sys.exit(1)
+        except Exception as error:
+            message = error.format_message() if hasattr(error, "format_message") else None
+            if message is None or not hasattr(error, "exit_code"):
+                raise  # not a usage error: a bug, which shows its traceback
+            context = getattr(error, "ctx", None)
+            if context is None or message == context.get_help():
+                error.show()  # an error outside any command, or the help that no arguments at all ask for
+            else:
+                one_line = message.replace("\n\t", " ").rstrip(".")  # "Choose from:" puts each choice on a line of its own
+                typer.echo(f"Error: {printable(one_line)} (see: {context.command_path} --help)", err=True)
+            sys.exit(error.exit_code)
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+def _argv_can_hold(arg: str) -> bool:
+    try:
+        os.fsencode(arg)  # what Python made of a real argv's bytes turns back into them
+    except UnicodeEncodeError:
+        return False
+    return "\0" not in arg
+
+
 app = typer.Typer(
+    cls=_OneLineErrors,
     name="scograph",
     help="Query a knowledge graph of what Central Asian SCO members expect of the SCO, why, and what the paper recommends.",
     no_args_is_help=True,
@@ -44,7 +91,7 @@ DomainOption = Annotated[
 
 
 def _fail(message: str, code: int) -> None:
-    typer.echo(f"Error: {message}", err=True)
+    typer.echo(f"Error: {printable(message)}", err=True)  # one line, whatever the user's text in it holds
     raise typer.Exit(code)
 
 
@@ -54,15 +101,61 @@ def handles_errors(command):
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
         try:
+            _refuse_undecodable(command, kwargs)
             return command(*args, **kwargs)
         except ValidationFailed as failure:
             for problem in failure.problems:
-                typer.echo(str(problem), err=True)
+                typer.echo(printable(str(problem)), err=True)
             _fail(f"{failure.args[0].split(';')[0]}: {len(failure.problems)} problem(s)", failure.exit_code)
         except ScographError as error:
             _fail(str(error), error.exit_code)
+        except OSError as error:
+            if error.errno not in _OUTPUT_ERRNOS:
+                raise
+            # Files are written through fileio, which names them; what is left is stdout.
+            _fail(f"cannot write the output: {error.strerror or error}", 3)
 
     return wrapper
+
+
+_OUTPUT_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO}
+"""What writing to a full disk, a quota, a size limit or a failing device gives (``scograph … > /dev/full``)."""
+
+
+def _refuse_undecodable(command, arguments: dict) -> None:
+    """Refuse an argument that is not UTF-8 text, naming it, before any work is done.
+
+    A byte such as 0xFF in argv reaches Python as a lone surrogate, which no file name, query
+    or output can encode: left alone it fails with a traceback wherever it is first used."""
+    from .errors import UsageError
+
+    for name, value in arguments.items():
+        for item in value if isinstance(value, (list, tuple)) else (value,):
+            if isinstance(item, (str, Path)):
+                text = str(item)
+                try:
+                    text.encode("utf-8")
+                except UnicodeEncodeError:
+                    try:
+                        raw = text.encode("utf-8", "surrogateescape")  # the bytes as the shell gave them
+                    except UnicodeEncodeError:
+                        raw = text.encode("utf-8", "backslashreplace")
+                    raise UsageError(f"{_spelling(command, name)}: not UTF-8 text: {raw!r}; give it in UTF-8") from None
+
+
+def _spelling(command, name: str) -> str:
+    """How the command line spells a parameter: its long option (``--data``) or, for an argument, its metavar."""
+    from typing import get_type_hints
+
+    from typer.models import ArgumentInfo, OptionInfo
+
+    for info in getattr(get_type_hints(command, include_extras=True).get(name), "__metadata__", ()):
+        if isinstance(info, ArgumentInfo):
+            return info.metavar or name.upper()
+        if isinstance(info, OptionInfo):  # typer.Option("--from", …) keeps its first name as the default
+            names = (info.default, *(info.param_decls or ()))
+            return next((n for n in names if isinstance(n, str) and n.startswith("--")), f"--{name.replace('_', '-')}")
+    return f"--{name.replace('_', '-')}"
 
 
 def _load(data: Path | None, endpoint: str | None = None):
@@ -72,8 +165,17 @@ def _load(data: Path | None, endpoint: str | None = None):
     if endpoint is not None:
         if data is not None:
             raise UsageError("give either --data FILE or --endpoint URL, not both")
-        return ClaimsGraph.connect(endpoint)
+        return ClaimsGraph.connect(_url(endpoint, "endpoint", "http://127.0.0.1:7878/query"))
     return ClaimsGraph.load(data)
+
+
+def _url(url: str, what: str, example: str) -> str:
+    """An endpoint URL as given, unless it holds white space or a control (which no URL may): a UsageError."""
+    from .errors import UsageError
+
+    if not url.isprintable() or " " in url:
+        raise UsageError(f"not an http(s) {what} URL: {url!r} holds white space or a control character; e.g. {example}")
+    return url
 
 
 def _print(records, columns: list[Column], fmt: Format) -> None:
@@ -263,11 +365,13 @@ def push(endpoint: Annotated[str, typer.Option("--endpoint", help="SPARQL 1.1 Gr
          graph: Annotated[Optional[str], typer.Option("--graph", help="Named graph IRI to replace; default: the default graph.", metavar="IRI")] = None,
          data: DataOption = None) -> None:
     """Upload the claims graph to a remote triple store (replacing the graph it writes to)."""
+    from .fileio import read_bytes
     from .graph import ClaimsGraph
     from .store import push_turtle
 
     claims = ClaimsGraph.load(data)  # checks the file before anything leaves the machine
-    target = push_turtle(endpoint, claims.path.read_bytes(), graph)
+    turtle = read_bytes(claims.path, "Turtle file")
+    target = push_turtle(_url(endpoint, "graph store", "http://127.0.0.1:7878/store"), turtle, graph)
     typer.echo(f"pushed {len(claims.store)} triples to {target}", err=True)
 
 

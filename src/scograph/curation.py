@@ -14,6 +14,7 @@ build joins to each piece of evidence by (paper, page, quote).
 from __future__ import annotations
 
 import json
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -216,9 +217,12 @@ def compile_curation(paths: list[Path]) -> tuple[CurationSet, list[Problem]]:
 
 
 def curation_files(directory: Path) -> list[Path]:
-    if not directory.is_dir():
-        raise DataFileError(f"no curation directory at {directory}")
-    files = sorted(directory.glob("*.toml"))
+    try:
+        if not directory.is_dir():
+            raise DataFileError(f"no curation directory at {directory}")
+        files = sorted(directory.glob("*.toml"))
+    except (OSError, ValueError) as error:  # a name too long, a NUL, a directory that cannot be listed
+        raise DataFileError(f"cannot read the curation directory {directory}: {getattr(error, 'strerror', None) or error}") from None
     if not files:
         raise DataFileError(f"no *.toml curation files in {directory}")
     return files
@@ -304,9 +308,14 @@ def fill_anchors(directory: Path, paper_text: str, check: bool = False) -> bool:
 
 def _write_or_check(output: Path, text: str, check: bool, source: str) -> bool:
     """Write ``text`` to ``output`` unless it holds it already; with ``check``, raise OutOfDate instead."""
-    from .fileio import write_atomic
+    from .fileio import read_text, write_atomic
 
-    current = output.read_text(encoding="utf-8") if output.exists() else None
+    try:
+        current = read_text(output, "output file")
+    except DataFileError as error:
+        if os.path.exists(output):  # there, but a directory, a device, unreadable or not text: not ours to replace
+            raise DataFileError(f"{error}; build does not replace it (choose another --output)") from None
+        current = None
     if current == text:
         return False
     if check:
@@ -333,8 +342,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("directory", nargs="?", default="data/curation", type=Path)
     parser.add_argument("--paper", type=Path, help="the paper's text, to check quotes against")
     args = parser.parse_args(argv)
+    from .fileio import read_text
+
     try:
         curated, problems = compile_curation(curation_files(args.directory))
+        text = read_text(args.paper, "paper text") if args.paper else None
     except DataFileError as error:
         print(error)
         return 3
@@ -342,8 +354,7 @@ def main(argv: list[str] | None = None) -> int:
         print(problem)
     claims = curated.claims
     quote_problems = []
-    if args.paper:
-        text = args.paper.read_text(encoding="utf-8")
+    if text is not None:
         first_pages = {paper.id: paper.first_page for paper in claims.papers}
         quoted = {evidence.paper for _, evidence in iter_evidence(claims)}
         for paper_id in sorted(quoted):

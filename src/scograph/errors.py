@@ -4,6 +4,14 @@ from __future__ import annotations
 
 
 
+def printable(text: str) -> str:
+    """``text`` for one line of a terminal: each character that is not printable (a line break, a tab, a control
+    such as the escape that starts a terminal sequence, a lone surrogate) as its Python escape, ``\\n``, ``\\x1b``."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else ascii(c)[1:-1] for c in text)
+
+
 def suggest(wanted: str, known) -> str:
     """`` (did you mean 'a', 'b'?)`` for the nearest of ``known``, or an empty string."""
     import difflib

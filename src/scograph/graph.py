@@ -143,12 +143,7 @@ class ClaimsGraph:
         key = cache.content_key(data)
         store = record_cache = None
         if len(data) > cache.LARGE_FILE_BYTES:
-            prepared = cache.open_prepared(key)
-            if prepared is None:
-                from .progress import status
-
-                with status(f"indexing {resolved.name} ({len(data) / 1e6:.1f} MB) once, for later calls"):
-                    prepared = cache.build_prepared(key, data)
+            prepared = cache.prepared_index(key, data, resolved)
             store = OxigraphStore(prepared) if prepared is not None else None
             record_cache = cache.RecordCache.open(key) if prepared is not None else None
         if store is None:
@@ -346,7 +341,32 @@ class ClaimsGraph:
             self.record_cache.put_many(made)
             cached.update(made)
         decode = json.loads
-        return [decode(cached[iri]) for iri in iris]
+        try:
+            records = [decode(cached[iri]) for iri in iris]
+            if all(type(record) is dict for record in records):
+                return records
+        except ValueError:
+            pass
+        return self._mend_records(iris, cached)
+
+    def _mend_records(self, iris: list[str], cached: dict[str, str]) -> list[dict]:
+        """The records, with the kept ones that are not JSON objects (a damaged row) made again and replaced."""
+        import json
+
+        from .cache import note
+
+        def whole(text: str) -> bool:
+            try:
+                return type(json.loads(text)) is dict
+            except ValueError:
+                return False
+
+        damaged = [iri for iri in dict.fromkeys(iris) if not whole(cached[iri])]
+        made = {iri: json.dumps(record, ensure_ascii=False) for iri, record in zip(damaged, self._make_records(damaged))}
+        self.record_cache.put_many(made, replace=True)
+        note(f"{len(damaged)} damaged record(s) in {self.record_cache.path} made again")
+        cached.update(made)
+        return [json.loads(cached[iri]) for iri in iris]
 
     def _make_records(self, iris: list[str]) -> list[dict]:
         facts = self._facts(iris)
@@ -442,11 +462,19 @@ class ClaimsGraph:
 
         entity_id_, kind = self.resolve(entity_id_)
         record = self._records_of([entity_id_])[0]
-        entity = read_entity_from(self.store, entity_id_, kind)
+        try:
+            entity = read_entity_from(self.store, entity_id_, kind)
+        except ValueError as error:  # pydantic's ValidationError among them: the file loads, but this entity breaks the model
+            raise DataFileError(f"{self._source()}: {entity_id_}: {_first_problem(error)}"
+                                f" (run: scograph validate{' ' + str(self.path) if self.path else ''})") from None
         record |= {k: v for k, v in entity.model_dump(mode="json", exclude_none=True).items()
                    if k not in record and k != "label_en"}
         record["links_out"], record["links_in"] = self._links(entity_iri(entity_id_))
         return record
+
+    def _source(self) -> str:
+        """Where the graph comes from, for messages: its file, or its endpoint's URL."""
+        return str(self.path) if self.path is not None else getattr(self.store, "url", "the graph")
 
     def _links(self, iri: str) -> tuple[list[dict], list[dict]]:
         classes = " ".join(f"sco:{local}" for local in ENTITY_CLASSES.values())
@@ -733,6 +761,16 @@ def _collector_paused():
     finally:
         if was_enabled:
             gc.enable()
+
+
+def _first_problem(error: ValueError) -> str:
+    """The first thing pydantic (or the mapping) found wrong, on one line: ``field: message``."""
+    details = getattr(error, "errors", None)
+    if callable(details):
+        first = details()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        return f"{where}: {first['msg']}" if where else first["msg"]
+    return (str(error).strip().splitlines() or [type(error).__name__])[0]
 
 
 def _text(value) -> str | None:

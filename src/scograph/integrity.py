@@ -2,15 +2,44 @@
 
 These are the few rules without which the lookups would answer wrongly (an
 expectation with no holder, a state with no ISO code, a link to an entity of the wrong
-type). They run on the Oxigraph store in milliseconds, so opening a file never needs
-rdflib or pydantic; ``scograph validate`` checks everything else (SHACL, the typed model,
-references, quotes). Each query returns at most one offending entity.
+type) or could not print an entity at all (an id outside the id grammar, which the typed
+model, the CLI and the pages refuse). They run on the Oxigraph store in milliseconds, so
+opening a file never needs rdflib or pydantic; ``scograph validate`` checks everything
+else (SHACL, the typed model, references, quotes). The rules on every entity are
+applied to one scan of them all; each other query returns at most one offending entity.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+
 from .store import ClaimStore
-from .terms import entity_id
+from .terms import ENTITY, ENTITY_CLASSES, ID_MAX_LENGTH, ID_PATTERN, entity_id
+
+ENTITY_SCAN = """
+    SELECT ?x ?lang WHERE {
+      VALUES ?class { %s }
+      ?x a ?class .
+      OPTIONAL { ?x rdfs:label ?label BIND(lang(?label) AS ?lang) }
+    }""" % " ".join(f"sco:{local}" for local in ENTITY_CLASSES.values())
+"""Every entity with the language of each of its labels: one scan for all of ENTITY_RULES.
+
+The id grammar is checked on these rows, in Python, rather than by a query of its own:
+SPARQL's REGEX compiles its pattern for every entity in Oxigraph (65 ms more at 100k
+triples), a scan of the entities for Python to check costs 32 ms more, and this one scan
+with the three rules applied to its rows costs what the two label queries it replaced did
+(median 147 against 131 ms, fastest 102 against 99 ms, side by side on a busy machine)."""
+
+_ID = re.compile(re.escape(ENTITY) + ID_PATTERN.removeprefix("^").removesuffix("$"))
+ENTITY_RULES: list[tuple[str, Callable[[str, set], bool]]] = [
+    (f"every entity is named by an IRI {ENTITY}ID whose ID is lower-case letters and digits joined by single"
+     f" '-' or '.' (at most {ID_MAX_LENGTH} characters)",
+     lambda iri, langs: len(iri) <= len(ENTITY) + ID_MAX_LENGTH and _ID.fullmatch(iri) is not None),
+    ("every entity has a label in Chinese", lambda iri, langs: "zh" in langs),
+    ("every entity has a label in English", lambda iri, langs: "en" in langs),
+]
+"""(rule, test of an entity's IRI and the set of its labels' languages), in the order they are reported."""
 
 LOAD_CHECKS: list[tuple[str, str]] = [
     ("every expectation has one holder that is a state or a group of states", """
@@ -29,13 +58,6 @@ LOAD_CHECKS: list[tuple[str, str]] = [
           FILTER(?l NOT IN (sco:DomesticLevel, sco:RegionalLevel, sco:InternationalLevel)) } LIMIT 1"""),
     ("every state has ISO 3166 alpha-2 and alpha-3 codes", """
         SELECT ?x WHERE { ?x a sco:State . FILTER NOT EXISTS { ?x sco:alpha2 ?a2 ; sco:alpha3 ?a3 } } LIMIT 1"""),
-    *[(f"every entity has a label in {name}", f"""
-        SELECT ?x WHERE {{
-          VALUES ?class {{ sco:Paper sco:Source sco:Actor sco:Theme sco:Driver sco:Expectation sco:Response
-                          sco:Initiative sco:Document sco:Event sco:Indicator sco:Finding }}
-          ?x a ?class .
-          FILTER NOT EXISTS {{ ?x rdfs:label ?label FILTER(lang(?label) = "{lang}") }}
-        }} LIMIT 1""") for lang, name in (("zh", "Chinese"), ("en", "English"))],
     ("expectations are shaped by drivers and addressed by responses", """
         SELECT ?x WHERE {
           { ?x sco:shapedBy ?d FILTER NOT EXISTS { ?d a sco:Driver } }
@@ -52,8 +74,24 @@ LOAD_CHECKS: list[tuple[str, str]] = [
 
 def first_problem(store: ClaimStore) -> str | None:
     """The first rule the store breaks, with the entity that breaks it, or None."""
+    languages: dict[str, set] = {}
+    for iri, lang in store.iter_rows(ENTITY_SCAN):
+        found = languages.setdefault(iri, set())
+        if lang:
+            found.add(lang)
+    for rule, holds in ENTITY_RULES:
+        broken = [iri for iri, langs in languages.items() if not holds(iri, langs)]
+        if broken:
+            return f"{_name(min(broken))}: breaks the rule that {rule}"
     for rule, query in LOAD_CHECKS:
         rows = store.select(query)
         if rows:
-            return f"{entity_id(rows[0]['x'])}: breaks the rule that {rule}"
+            return f"{_name(rows[0]['x'])}: breaks the rule that {rule}"
     return None
+
+
+def _name(iri: str) -> str:
+    """An entity's id as messages show it: as it is when it fits the grammar, quoted and escaped when it does not."""
+    if _ID.fullmatch(iri) and len(iri) <= len(ENTITY) + ID_MAX_LENGTH:
+        return entity_id(iri)
+    return repr(entity_id(iri))

@@ -212,7 +212,7 @@ class QueryText:
         form = _form_at(self.tokens)
         if form is None or self.tokens[form].keyword != "SELECT":
             return None
-        names, depth = [], 0
+        names, depth, previous_was_as = [], 0, False
         for token in self.tokens[form + 1:]:
             if token.text == "*" and depth == 0:
                 return None

@@ -73,6 +73,19 @@ def parse_turtle(path: Path | None = None, data: bytes | None = None):
     return graph, path
 
 
+def bulk_load_turtle(store, data: bytes, path: Path, base_iri: str | None = None) -> None:
+    """Load Turtle into a pyoxigraph store, in memory or on disk; malformed input is a DataFileError naming file and line.
+
+    The in-memory store of a small file and the prepared index of a large one are both loaded
+    here, so that the same mistake gives the same message whatever the file's size.
+    """
+    try:
+        store.bulk_load(data, format=_OX.RdfFormat.TURTLE, base_iri=base_iri)
+    except SyntaxError as error:
+        line = f"line {error.lineno}: " if error.lineno else ""
+        raise DataFileError(f"{path}: {line}malformed Turtle: {error.msg}") from None
+
+
 def _describe_parse_error(error: Exception) -> str:
     line = getattr(error, "lines", None)
     why = getattr(error, "_why", None) or str(error).strip().splitlines()[0]
@@ -210,11 +223,7 @@ class OxigraphStore(ClaimStore):
         import pyoxigraph as ox
 
         store = ox.Store()
-        try:
-            store.bulk_load(data, format=ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri())
-        except SyntaxError as error:
-            line = f"line {error.lineno}: " if error.lineno else ""
-            raise DataFileError(f"{path}: {line}malformed Turtle: {error.msg}") from None
+        bulk_load_turtle(store, data, path, base_iri=path.resolve().as_uri())
         return cls(store)
 
     def select(self, query: str, bindings: dict[str, Any] | None = None) -> list[dict[str, Any]]:

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 SCO = "https://w3id.org/scograph/vocab#"
 ENTITY = "https://w3id.org/scograph/id/"
+ID_PATTERN = r"^[a-z0-9]+(?:[-.][a-z0-9]+)*$"
+"""The grammar of an entity id (``exp-tj-anti-drug-centre``): the typed model's, and the load check's."""
+ID_MAX_LENGTH = 120
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"

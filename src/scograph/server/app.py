@@ -29,7 +29,7 @@ from ..terms import ENTITY
 from . import protocol
 from .connections import SECURITY_HEADERS
 from .settings import host_for_url
-from .site import Site, service_description, valid_iri
+from .site import Site, service_description
 from .workers import QueryWorkers, Reply
 
 HTML = MEDIA_TYPES["html"]
