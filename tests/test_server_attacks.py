@@ -5,6 +5,7 @@ the lookups' start-up. A real server on 127.0.0.1 and raw sockets, bounded in co
 from __future__ import annotations
 
 import json
+import os
 import re
 import signal
 import socket
@@ -30,8 +31,15 @@ SERVE = [sys.executable, "-c", "import scograph.cli_serve; from scograph.cli imp
 def served(private_cache):
     # Limits as shipped but for shorter deadlines, so that a test waits seconds, not tens of seconds.
     with running_server(max_connections=512, max_client_connections=32, request_timeout=3.0,
-                        max_result_bytes=64 * 1024) as running:
+                        max_result_bytes=1024 * 1024) as running:
         yield running
+
+
+@pytest.fixture(scope="module")
+def small_cap(private_cache) -> str:
+    """A server whose answers are capped at 64 KiB, so the claims graph's quotes overrun it."""
+    with running_server(max_result_bytes=64 * 1024) as running:
+        yield running[1]
 
 
 @pytest.fixture(scope="module")
@@ -230,10 +238,10 @@ def test_caches_are_bounded_in_bytes():
     assert SEARCH_CACHE_BYTES <= 16 * 1024 * 1024
 
 
-def test_an_html_result_is_cut_at_the_byte_cap(graph, base):
+def test_an_html_result_is_cut_at_the_byte_cap(graph, small_cap):
     quotes = "SELECT ?ev ?quote WHERE { ?ev sco:quote ?quote }"
     every = len(list(graph.store.select(quotes)))
-    status, headers, body = fetch(query_url(base + "sparql", quotes, format="html"), headers={"Accept": "text/html"})
+    status, headers, body = fetch(query_url(small_cap + "sparql", quotes, format="html"), headers={"Accept": "text/html"})
     page = body.decode()
     assert status == 200 and headers["Scograph-Truncated"] == f"{64 * 1024} bytes"
     assert "this server caps a result at 65,536 bytes" in page
@@ -256,19 +264,24 @@ def test_odd_entity_paths_are_404_not_500(base, entity):
     assert answered(base)
 
 
-def test_an_actor_id_with_quotes_has_an_escaped_page(private_cache, tmp_path):
+def test_a_hostile_actor_id_is_refused_at_start_and_a_hostile_label_is_escaped(private_cache, tmp_path):
     hostile = "adb'onmouseover='alert(9)'"
-    data = tmp_path / "hostile.ttl"
-    data.write_text(re.sub(r"scoid:adb\b", f"<https://w3id.org/scograph/id/{hostile}>", DATA.read_text("utf-8")),
-                    encoding="utf-8")
-    with running_server(data=data, workers=1) as (_, url):
-        status, _, body = fetch(url + "id/" + urllib.parse.quote(hostile), headers={"Accept": "text/html"})
+    with_id = tmp_path / "hostile-id.ttl"
+    with_id.write_text(re.sub(r"scoid:adb\b", f"<https://w3id.org/scograph/id/{hostile}>", DATA.read_text("utf-8")),
+                       encoding="utf-8")
+    started = subprocess.run([*SERVE, "--port", "0", "--data", str(with_id)], capture_output=True, text=True,
+                             timeout=120, env={**os.environ, "SCOGRAPH_CACHE": str(private_cache)})
+    assert started.returncode == 3 and "breaks the rule that every entity is named by an IRI" in started.stderr
+    assert len(started.stderr.strip().splitlines()) == 1
+    with_label = tmp_path / "hostile-label.ttl"
+    with_label.write_text(DATA.read_text("utf-8").replace('"Asian Development Bank"@en', f'"{hostile}"@en', 1),
+                          encoding="utf-8")
+    with running_server(data=with_label, workers=1) as (_, url):
+        status, _, body = fetch(url + "id/adb", headers={"Accept": "text/html"})
         page = body.decode()
-        assert status == 200 and "Asian Development Bank" in page
-        assert "onmouseover='" not in page and "adb&#39;onmouseover=&#39;alert(9)&#39;" in page
-        status, _, body = fetch(url + "search?q=" + urllib.parse.quote("Asian Development"),
-                                headers={"Accept": "text/html"})
-        assert status == 200 and "onmouseover='" not in body.decode()
+        assert status == 200 and "adb&#39;onmouseover=&#39;alert(9)&#39;" in page and "onmouseover='" not in page
+        status, _, body = fetch(url + "search?q=" + urllib.parse.quote("onmouseover"), headers={"Accept": "text/html"})
+        assert status == 200 and "adb&#39;onmouseover" in body.decode() and "onmouseover='" not in body.decode()
 
 
 # --------------------------------------------------------------------- the smaller promises

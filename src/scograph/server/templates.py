@@ -200,27 +200,6 @@ def highlight(text: str, needle: str) -> tuple[str, str, str]:
     return text[:at], text[at:end], text[end:]
 
 
-def _term_size(term) -> int:
-    if term is None:
-        return 0
-    if term.get("type") == "triple":
-        return sum(_term_size(part) for part in term["value"].values())
-    return len(term.get("value", "").encode("utf-8", "replace")) + len(term.get("datatype", "")) + 16
-
-
-def bounded_table(table: dict, max_bytes: int) -> tuple[dict, bool]:
-    """The rows of a result table that fit in ``max_bytes`` of values (a page is a few times that); cut or not."""
-    if table.get("kind") != "solutions":
-        return table, False
-    size, kept = 0, []
-    for row in table["rows"]:
-        size += sum(_term_size(term) for term in row)
-        if size > max_bytes:
-            return table | {"rows": kept, "truncated": True, "cut_by": "bytes"}, True
-        kept.append(row)
-    return table, False
-
-
 def results_page(query: str, table: dict, limits):
     """A SPARQL result as an HTML page, streaming."""
     downloads = [(name, "/sparql?" + urlencode({"query": query, "format": fmt}))

@@ -33,7 +33,6 @@ CHUNK = 256 * 1024
 """Bytes of a body sent through the pipe at a time."""
 SPOOL_IN_MEMORY = 256 * 1024
 """An answer's body stays in the server's memory up to this size, on disk past it."""
-_PASSES_MAX_BYTES = "max_bytes" in inspect.signature(answer_query).parameters
 
 
 @dataclass(frozen=True)
@@ -151,9 +150,7 @@ def _limit_memory(megabytes: int) -> None:
 
 
 def _answer(store, job: QueryJob, limits: WorkerLimits) -> Answer:
-    if _PASSES_MAX_BYTES:
-        return answer_query(store, job, limits.max_rows, max_bytes=limits.max_bytes)
-    return answer_query(store, job, limits.max_rows)
+    return answer_query(store, job, limits.max_rows, max_bytes=limits.max_bytes)
 
 
 def _send_answer(outbox, answer: Answer, job: QueryJob, limits: WorkerLimits) -> None:
@@ -161,12 +158,9 @@ def _send_answer(outbox, answer: Answer, job: QueryJob, limits: WorkerLimits) ->
     from . import templates
 
     headers = dict(answer.headers)
-    if answer.table is not None:
-        table, cut = templates.bounded_table(answer.table, limits.max_bytes)
-        if cut:
-            headers["Scograph-Truncated"] = f"{limits.max_bytes} bytes"
+    if answer.table is not None:  # bounded in rows and bytes by answer_query, the cut in its headers
         outbox.send(("head", answer.status, answer.content_type, headers))
-        pieces = templates.results_page(job.query, table, limits)
+        pieces = templates.results_page(job.query, answer.table, limits)
     else:
         outbox.send(("head", answer.status, answer.content_type, headers))
         body = answer.body
