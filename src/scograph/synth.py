@@ -265,7 +265,7 @@ _INITIATIVE_KINDS = {
 _DOCUMENT_KINDS = {
     "treaty": ("条约", "treaty"), "strategy": ("战略", "strategy"), "programme": ("纲要", "programme"),
     "plan": ("行动计划", "action plan"), "declaration": ("宣言", "declaration"), "statement": ("声明", "statement"),
-    "speech": ("讲话", "speech"), "agreement": ("协定", "agreement"),
+    "speech": ("讲话", "speech"), "agreement": ("协定", "agreement"), "project": ("项目", "project"),
 }
 _EVENT_KINDS = {
     "summit": ("峰会", "Summit"), "meeting": ("会议", "Meeting"), "conference": ("研讨会", "Conference"),
