@@ -107,7 +107,8 @@ def test_hand_written_paths_query_matches_scograph_on_the_paper(graph):
     rows = engines._paths_with_records(lambda q, b: engines._oxigraph_rows(store, q, b), engines._country_binding(), str)
     chains = {tuple(engines._local(term) for term in row[:3]) for row in rows}
     assert chains == {(c["driver"]["id"], c["expectation"]["id"], c["response"]["id"]) for c in graph.paths(country="TJ")}
-    assert ("drv-afghan-threat-tajikistan", "exp-tj-afghanistan-contact-group", "rsp-afghanistan-response-capacity") in chains
+    assert ("drv-militants-northern-afghanistan", "exp-tj-afghanistan-contact-group",
+            "rsp-afghanistan-response-capacity") in chains
 
 
 def test_repeated_lookups_are_timed_apart_from_first_ones(tiny):

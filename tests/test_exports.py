@@ -118,7 +118,8 @@ def test_graphml_declares_every_key_with_a_type_and_holds_only_scalars(graph, tm
 def test_the_anti_drug_centre_is_in_the_graphml_as_the_paper_has_it(graph, tmp_path):
     read = igraph.Graph.Read_GraphML(str(export_file(graph, tmp_path, "graphml", "full")))
     centre = read.vs.find(id=CENTRE)
-    assert centre["label"] == "Implement Tajikistan's proposal to set up an SCO anti-drug centre in Dushanbe"
+    assert centre["label"] == ("It is urgently necessary to implement Tajikistan's proposal to set up an SCO "
+                               "anti-drug centre in Dushanbe")
     assert "杜尚别设立上合组织禁毒中心" in centre["label_zh"]
     assert (centre["type"], centre["country"], centre["domain"], int(centre["page"]), centre["date"]) == (
         "expectation", "TJ", "security", 99, "2019-04-26")
@@ -493,7 +494,7 @@ def test_jsonld_is_the_claims_graph_and_reads_as_plain_json(graph, tmp_path):
     items = {item["id"]: item for item in document["@graph"]}
     centre = items[f"scoid:{CENTRE}"]
     assert centre["type"] == "Expectation" and centre["domain"] == "security" and centre["holder"] == "scoid:tj"
-    assert centre["label"]["en"].startswith("Implement Tajikistan's proposal") and "禁毒中心" in centre["label"]["zh"]
+    assert centre["label"]["en"].startswith("It is urgently necessary to implement Tajikistan's proposal") and "禁毒中心" in centre["label"]["zh"]
     assert centre["theme"] == ["scoid:theme-drugs"]  # a property that may hold several values is always a list
     evidence = [items[e] for e in centre["evidence"]]
     assert any(e["page"] == 99 and e["footnote"] == 3 and e["citedSource"] == f"scoid:{CENTRE_SOURCE}" for e in evidence)

@@ -277,7 +277,7 @@ def test_demands_by_country_accepts_every_spelling_of_a_country(graph):
 
 def test_demands_by_country_labels_follow_the_language(graph):
     chinese = rows(graph, "demands-by-country", country="TJ", domain="security", lang="zh")
-    assert has_row(chinese, demand="exp-tj-anti-drug-centre", label="落实塔方提出的在杜尚别设立上合组织禁毒中心的建议")
+    assert has_row(chinese, demand="exp-tj-anti-drug-centre", label="迫切需要落实塔方提出的在杜尚别设立上合组织禁毒中心的建议")
 
 
 def test_demands_by_domain_kazakhstan_proposed_a_free_trade_zone(graph):
@@ -289,9 +289,10 @@ def test_demands_by_domain_kazakhstan_proposed_a_free_trade_zone(graph):
 
 def test_chains_tajikistan_afghan_threat_to_contact_group_to_afghanistan_capacity(graph):
     found = rows(graph, "chains", country="TJ")
-    # p. 93: the Afghan threat to Tajikistan; p. 100: Tajikistan looks to the SCO–Afghanistan Contact Group;
-    # pp. 105–106: raise the SCO's capacity to respond to the Afghanistan issue.
-    assert has_row(found, driver="drv-afghan-threat-tajikistan", demand="exp-tj-afghanistan-contact-group",
+    # p. 100: militants moving into northern Afghanistan (a refinement of the p. 93 Afghan threat to Tajikistan),
+    # so Tajikistan looks to the SCO–Afghanistan Contact Group; pp. 105–106: raise the SCO's capacity to respond
+    # to the Afghanistan issue.
+    assert has_row(found, driver="drv-militants-northern-afghanistan", demand="exp-tj-afghanistan-contact-group",
                    response="rsp-afghanistan-response-capacity")
     assert {r["holder"] for r in found} <= {"tj", "ca-members"}
     assert {r["driver_basis"] for r in found} | {r["response_basis"] for r in found} <= {"sco:Stated", "sco:Inferred"}

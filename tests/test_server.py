@@ -281,8 +281,8 @@ def test_select_results_in_every_format(graph, endpoint, fmt, parser, media):
                               for row in expected)
     else:
         assert rows == expected
-        assert (ID["exp-tj-anti-drug-centre"], Literal("Implement Tajikistan's proposal to set up an SCO anti-drug "
-                                                       "centre in Dushanbe", lang="en"), Literal(99), None) in rows
+        assert (ID["exp-tj-anti-drug-centre"], Literal("It is urgently necessary to implement Tajikistan's proposal "
+                                                       "to set up an SCO anti-drug centre in Dushanbe", lang="en"), Literal(99), None) in rows
 
 
 @pytest.mark.parametrize("accept,parser", [
@@ -595,8 +595,9 @@ def test_an_expectations_page(base):
     status, headers, body = fetch(base + "id/exp-tj-anti-drug-centre", headers={"Accept": "text/html"})
     page = body.decode()
     assert status == 200 and headers["Vary"] == "Accept"
-    assert "Implement Tajikistan&#39;s proposal to set up an SCO anti-drug centre in Dushanbe" in page
-    assert "落实塔方提出的在杜尚别设立上合组织禁毒中心的建议" in page
+    assert ("It is urgently necessary to implement Tajikistan&#39;s proposal to set up an SCO anti-drug centre "
+            "in Dushanbe") in page
+    assert "迫切需要落实塔方提出的在杜尚别设立上合组织禁毒中心的建议" in page
     assert ANTI_DRUG_QUOTE in page and "p. 99, note 3" in page
     assert 'href="/id/src-inforos-2019-tajikistan-sco-vision"' in page  # the footnote's source
     assert 'href="/id/rsp-common-security-interests"' in page  # the response that answers it (link in)

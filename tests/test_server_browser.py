@@ -119,7 +119,8 @@ def test_expectation_page_in_chromium(base, tmp_path):
     assert result.returncode == 0, result.stderr[-500:]
     page = rendered(result.stdout)
     text = " ".join(page.text)
-    assert "Implement Tajikistan's proposal to set up an SCO anti-drug centre in Dushanbe" in text
+    assert "It is urgently necessary to implement Tajikistan's proposal to set up an SCO anti-drug centre in Dushanbe" \
+        in text
     assert ANTI_DRUG_QUOTE in text and "p. 99, note 3" in text
     assert ("Distil the member states' common interests in security and define the focus of SCO security cooperation"
             in page.texts_of("/id/rsp-common-security-interests"))  # the response that answers it
