@@ -31,9 +31,10 @@ def test_the_paper_is_described_in_full(graph):
     assert len(paper["sections"]) >= 10
 
 
-def test_drivers_sit_at_the_three_levels_the_paper_names(graph):
+def test_drivers_sit_at_the_three_levels_the_paper_names_or_outside_them(graph):
+    # None: a driver the paper names outside section 一's three levels (e.g. in section 二).
     levels = Counter(d["level"] for d in graph.drivers())
-    assert set(levels) == {"domestic", "regional", "international"}
+    assert set(levels) - {None} == {"domestic", "regional", "international"}
     broad = {d["id"]: d["level"] for d in graph.drivers() if d["broader"] is None}
     assert {"drv-domestic-politics": "domestic", "drv-afghanistan": "regional",
             "drv-external-actors": "international"}.items() <= broad.items()
