@@ -242,7 +242,7 @@ def _toml_string(text: str) -> str:
 
 
 ANCHORS_HEADER = """\
-# The text just before and after each quote on its page (at most 32 characters each side, from the
+# The text just before and after each quote on its page (at most 12 characters each side, from the
 # page's normalised text: footnote markers dropped, white space collapsed), for the quote's W3C Web
 # Annotation target (oa:TextQuoteSelector). Generated from the paper's text, which is not part of
 # the project; the build joins each anchor to the evidence with the same paper, page and quote.

@@ -141,8 +141,12 @@ class Citation(Strict):
     note: int = Field(ge=1, le=20)
 
 
-ANCHOR_LENGTH = 32
-"""At most this many characters of the page's text before and after a quote anchor it (its prefix, suffix)."""
+ANCHOR_LENGTH = 12
+"""At most this many characters of the page's text before and after a quote anchor it (its prefix, suffix).
+
+Twelve Chinese characters are about a clause, and no quote stands twice on its page, so they are
+ample for an annotation tool to find it again; 32 (Hypothesis's own) would carry 68% of the paper's
+page text into the project, quotes included, against 63% with 12 and 56% for the quotes alone."""
 
 
 def _anchor_text(value: str) -> str:
