@@ -732,3 +732,20 @@ def test_hostile_requests_never_get_a_500_nor_stop_the_server(base, method, path
     assert all(code < 500 or code in (501, 503) for code in codes)
     status, _, _ = fetch(base + "sparql?query=ASK%7B%7D")
     assert status == 200
+
+
+def test_the_home_page_shows_the_authors_findings_and_drivers_apart_from_the_levels(base, graph):
+    status, _, body = fetch(base, headers={"Accept": "text/html"})
+    page = body.decode()
+    assert status == 200 and "What the authors conclude" in page and "Apart from the three levels" in page
+    comparisons = graph.findings(kind="comparison")
+    assert comparisons and all(f'href="/id/{f["id"]}"' in page for f in comparisons)
+    assert 'href="/id/drv-sco-enlargement"' in page  # a driver the paper lists beside the three levels
+
+
+def test_an_entity_page_says_whose_words_each_quote_is(base):
+    _, _, body = fetch(base + "id/exp-tj-afghanistan-peaceful-settlement", headers={"Accept": "text/html"})
+    page = body.decode()
+    own, reported = page.index("第二，消除阿富汗局势"), page.index("拉赫蒙（Emomali Rahmon）指出")
+    assert "the authors&#39; words" in page[own:reported]  # the subsection heading is the authors'
+    assert 'reported: <a href="/id/rahmon" title="rahmon">Emomali Rahmon</a>, 2019-04-17' in page[reported:]

@@ -191,8 +191,12 @@ class Site:
         groups: dict[str | None, list[dict]] = {}
         for response in claims.responses():
             groups.setdefault(response.get("model"), []).append(response)
+        findings: dict[str, list[dict]] = {}
+        for finding in claims.findings():
+            findings.setdefault(finding["kind"], []).append(finding)
         return {"paper": paper, "countries": countries, "driver_roots": roots, "driver_children": children,
-                "response_groups": groups, "counts": stats["counts"], "triples": self.triple_count}
+                "response_groups": groups, "findings": findings, "counts": stats["counts"],
+                "triples": self.triple_count}
 
     # ---------------------------------------------------------------- entities
 

@@ -22,7 +22,11 @@ MODEL_NAMES = {
     "inclusiveness": ("Inclusiveness and mutual learning", "包容互鉴"),
     None: ("Recommendations to China", "对中国的建议"),
 }
-LEVEL_NAMES = {"domestic": "Domestic level", "regional": "Regional level", "international": "International level"}
+LEVEL_NAMES = {"domestic": "Domestic level", "regional": "Regional level", "international": "International level",
+               "": "Apart from the three levels"}
+FINDING_NAMES = {"comparison": "Comparisons between the members", "trend": "Trends", "assessment": "Assessments",
+                 "conclusion": "Conclusions", "rationale": "Reasons for the recommendations"}
+VOICE_NAMES = {"reported": "reported", "quoted": "quoted", "authors": "the authors' words"}
 _PREFIXES = {
     "https://w3id.org/scograph/vocab#": "sco:", ENTITY: "scoid:", "http://www.w3.org/1999/02/22-rdf-syntax-ns#": "rdf:",
     "http://www.w3.org/2000/01/rdf-schema#": "rdfs:", "http://www.w3.org/2001/XMLSchema#": "xsd:",
@@ -61,7 +65,7 @@ def environment():
         loader=jinja2.PackageLoader("scograph.server", "templates"),
         autoescape=True, auto_reload=False, trim_blocks=True, lstrip_blocks=True)
     env.globals.update(href=href, compact=compact, shorten=shorten, urlencode=urlencode, ENTITY=ENTITY,
-                       DOMAINS=DOMAINS, DOMAINS_ZH=DOMAINS_ZH, LEVELS_ZH=LEVELS_ZH, LEVEL_NAMES=LEVEL_NAMES,
+                       DOMAINS=DOMAINS, DOMAINS_ZH=DOMAINS_ZH, LEVELS_ZH=LEVELS_ZH, LEVEL_NAMES=LEVEL_NAMES, FINDING_NAMES=FINDING_NAMES, VOICE_NAMES=VOICE_NAMES,
                        MODEL_NAMES=MODEL_NAMES, FORMAT_CHOICES=FORMAT_CHOICES, value_kind=value_kind, highlight=highlight)
     return env
 
