@@ -410,9 +410,9 @@ def build(check: Annotated[bool, typer.Option("--check", help="Do not write; exi
             typer.echo(f"{'wrote' if filled else 'unchanged:'} {curation / ANCHORS_FILE}", err=True)
     changed = build_claims(curation, output, check=check)
     if check:
-        typer.echo(f"ok: {output} is up to date with {curation}", err=True)
+        typer.echo(f"ok: {printable(str(output))} is up to date with {printable(str(curation))}", err=True)
     else:
-        typer.echo(f"{'wrote' if changed else 'unchanged:'} {output}", err=True)
+        typer.echo(f"{'wrote' if changed else 'unchanged:'} {printable(str(output))}", err=True)
 
 
 def register_other_commands() -> None:
