@@ -6,6 +6,13 @@ networks with DNA's qualifier aggregations and normalisations; ``time`` makes se
 networks; ``analysis`` centralities, communities and polarisation.
 """
 
-from .statements import ACTOR_LEVELS, CONCEPT_KINDS, STANCES, Statement, labels, statements
+from .statements import (
+    ACTOR_LEVELS,
+    CONCEPT_KINDS,
+    STANCES,
+    Statement,
+    labels,
+    statements,
+)
 
 __all__ = ["ACTOR_LEVELS", "CONCEPT_KINDS", "STANCES", "Statement", "labels", "statements"]
