@@ -4,9 +4,9 @@ and one dynamic GEXF 1.3 that networkx reads back with each window's spells and 
 from __future__ import annotations
 
 import io
-from itertools import pairwise
 import xml.etree.ElementTree as ET
 from datetime import date
+from itertools import pairwise
 
 import networkx as nx
 import pytest

@@ -226,14 +226,18 @@ def _array(statements: list[Statement], level: str, mode: str) -> dict[str, dict
     return array
 
 
-def _min_statements(statements: list[Statement], level: str, minimum: int) -> list[Statement]:
-    """Drop statements of actors, then of concepts, that have fewer than ``minimum`` statements."""
+def _min_statements(statements: list[Statement], level: str, minimum: int, mode: str) -> list[Statement]:
+    """Drop the statements of nodes with fewer than ``minimum`` statements: actors (``actors``), concepts
+    (``concepts``), or for a two-mode network actors and then concepts."""
     if minimum <= 1:
         return statements
-    actors = Counter(s.actor(level) for s in statements)
-    statements = [s for s in statements if actors[s.actor(level)] >= minimum]
-    concepts = Counter(s.concept for s in statements)
-    return [s for s in statements if concepts[s.concept] >= minimum]
+    if mode != "concepts":
+        actors = Counter(s.actor(level) for s in statements)
+        statements = [s for s in statements if actors[s.actor(level)] >= minimum]
+    if mode != "actors":
+        concepts = Counter(s.concept for s in statements)
+        statements = [s for s in statements if concepts[s.concept] >= minimum]
+    return statements
 
 
 # --------------------------------------------------------------------- the matrices
@@ -369,7 +373,7 @@ def matrix(graph, spec: Spec = Spec(), selection: Selection = Selection(), *,
     level = selection.actor_level
     # DNA compares the qualifier when it tells duplicates apart, unless the qualifier is ignored.
     kept = select(graph, statements, selection, compare_stance=spec.qualifier != "ignore")
-    kept = _min_statements(kept, level, selection.min_statements)
+    kept = _min_statements(kept, level, selection.min_statements, spec.mode)
     array = _array(kept, level, spec.mode)
     nodes_from = kept
     if selection.isolates:
