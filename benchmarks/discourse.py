@@ -3,11 +3,13 @@
     python benchmarks/discourse.py                      # 1M triples (synthetic, scograph synth --seed 7)
     python benchmarks/discourse.py --sizes 10k,100k --repeat 3
 
-Each (size, network) runs in a fresh process of its own, after a first process has prepared the
+Each (size, network) runs ``--repeat`` times, each time in a fresh process of its own and the
+networks in turn, after a first process has prepared the
 store (so every measured process maps the same prepared store, and opening is not what is
-measured; the one that builds the store holds it in memory, which would flatter it): the figure is the
-median wall time of building the network from the store (reading the DNA statements by SPARQL,
-then counting), and the peak RSS of that build (Linux: the process's peak reset just before it).
+measured; the one that builds the store holds it in memory, which would flatter it): the figures
+are the medians of the wall time of building the network from the store (reading the DNA
+statements by SPARQL, then counting) and of the memory that build adds (Linux: the process's peak
+RSS, reset just before the build, less the RSS before it).
 The goal (issue "Discourse-network analysis"): the one-mode network stays within 2× of the two-mode
 in time and in memory. Progress goes to stderr, a Markdown table to stdout.
 """
@@ -32,6 +34,7 @@ NETWORKS = {
     "two-mode": ("two-mode", "ignore", "none"),
     "one-mode congruence, average": ("actors", "congruence", "average"),
     "one-mode congruence, jaccard": ("actors", "congruence", "jaccard"),
+    "one-mode concepts, average": ("concepts", "congruence", "average"),
 }
 LIMIT = 2.0
 
@@ -87,23 +90,27 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(child(options.corpus, options.child, options.repeat)))
         return 0
     cache = options.cache or Path(tempfile.mkdtemp(prefix="scograph-discourse-bench."))
-    lines = ["| size | network | statements | nodes | edges | median s | × two-mode | peak MB (build) | × two-mode |",
+    lines = ["| size | network | statements | nodes | edges | median s | × two-mode | MB added (build) | × two-mode |",
              "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     verdicts = []
     for size in harness.parse_sizes(options.sizes):
         corpus = harness.ensure_corpus(options.corpus_dir, size)
         harness.progress(f"{size.label}: preparing the store")
         measure(corpus, "prepare", 1, cache)
-        figures = {}
-        for name in NETWORKS:
-            harness.progress(f"{size.label}: {name}")
-            figures[name] = measure(corpus, name, options.repeat, cache)
+        figures = {name: {"seconds": [], "grown": []} for name in NETWORKS}
+        for turn in range(options.repeat):  # interleaved, so that a busy moment weighs on every network alike
+            for name in NETWORKS:
+                harness.progress(f"{size.label}: {name} ({turn + 1}/{options.repeat})")
+                f = measure(corpus, name, 1, cache)
+                figures[name]["seconds"] += f["seconds"]
+                figures[name]["grown"].append((f["op_peak_mb"] or 0) - (f["rss_before_mb"] or 0))
+                figures[name].update({k: f[k] for k in ("statements", "rows", "columns", "edges")})
         base = figures["two-mode"]
         base_s = statistics.median(base["seconds"])
-        base_mb = (base["op_peak_mb"] or 0) - (base["rss_before_mb"] or 0)
+        base_mb = statistics.median(base["grown"])
         for name, f in figures.items():
             median = statistics.median(f["seconds"])
-            grown = (f["op_peak_mb"] or 0) - (f["rss_before_mb"] or 0)
+            grown = statistics.median(f["grown"])
             time_ratio = median / base_s if base_s else None
             memory_ratio = grown / base_mb if base_mb > 0 else None
             lines.append(f"| {size.label} | {name} | {f['statements']:,} | {f['rows'] + (0 if name != 'two-mode' else f['columns'])}"
