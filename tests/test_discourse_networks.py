@@ -82,6 +82,7 @@ def test_the_opposing_demand_makes_conflict_between_concepts(graph):
     assert all("theme-multi-vector-balance" in (a, b) for a, b, _ in conflict.edges())
     assert "theme-china-cooperation" in linked
     assert conflict.weight("theme-china-cooperation", "theme-multi-vector-balance") == 4  # one per member
+    assert (len(conflict.edges()), len(conflict.rows)) == (32, 33)  # as the README says
     # no two states differ on a theme, so the actors' conflict network is empty
     assert n.matrix(graph, n.Spec("actors", "conflict"), n.Selection()).edges() == []
 
