@@ -590,5 +590,5 @@ def test_cli_unwritable_output_is_a_file_error(runner):
 def test_cli_rejects_unknown_formats_and_networks_naming_the_choices(runner):
     code, _, err = run(runner, "-f", "pajek")
     assert code == 2 and "graphml" in err and "trig" in err
-    code, _, err = run(runner, "-f", "gexf", "-n", "actor-actor")
+    code, _, err = run(runner, "-f", "gexf", "-n", "actor-person")
     assert code == 2 and "actor-congruence" in err and "theme-cooccurrence" in err
