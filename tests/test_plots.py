@@ -54,6 +54,9 @@ def test_a_themes_sankey_keeps_the_demands_on_it(graph):
     on_theme = {e.id for e in graph.claims.expectations if "theme-afghanistan" in e.themes}
     chained = {c["expectation"] for c in graph.chains()}
     assert demands == on_theme & chained
+    broader = data.chain_flows(graph, theme="theme-regional-security")  # theme-afghanistan refines it
+    assert demands <= {n.id for n in broader.column(1)}
+    assert data.narrower_themes(graph, "theme-regional-security") >= {"theme-regional-security", "theme-afghanistan"}
     with pytest.raises(UsageError, match="unknown theme 'theme-afganistan'.*did you mean 'theme-afghanistan'"):
         data.chain_flows(graph, theme="theme-afganistan")
 

@@ -8,6 +8,8 @@ import subprocess
 import sys
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from scograph.cli import app
 
@@ -97,3 +99,21 @@ def test_the_plots_package_imports_no_matplotlib_until_it_draws():
             "print(sorted(m for m in ('matplotlib', 'numpy', 'PIL') if m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.stdout.strip() == "[]", result.stderr
+
+
+PICTURES = ["sankey", "heatmap", "network", "timeline"]
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                   HealthCheck.function_scoped_fixture])
+@given(picture=st.sampled_from(PICTURES), option=st.sampled_from(["--country", "--theme", "--domain", "--period"]),
+       value=st.text(max_size=30))
+def test_hostile_values_are_one_line_errors(runner, tmp_path, picture, option, value):
+    pytest.importorskip("matplotlib")
+    result = runner.invoke(app, ["plot", picture, option, value, "-o", str(tmp_path / "x.svg")])
+    if result.exit_code == 0:  # a value that names something real
+        assert result.stderr.startswith("wrote ")
+        return
+    assert result.exit_code == 2 and result.exception is None or isinstance(result.exception, SystemExit)
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: "), result.stderr

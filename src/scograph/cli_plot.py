@@ -13,7 +13,6 @@ from .exports import Normalization
 from .plots import Picture, PictureFormat
 from .plots.data import LANGS, NETWORKS, PERIODS
 
-
 # The choices as typer wants them (enums), spelt once in scograph.plots.data.
 Lang = Enum("Lang", {name: name for name in LANGS}, type=str)
 Period = Enum("Period", {name: name for name in PERIODS}, type=str)

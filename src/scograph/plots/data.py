@@ -47,6 +47,21 @@ def resolve_theme(graph: "ClaimsGraph", text: str) -> str:
                      "list them with: scograph sparql --query 'SELECT ?t WHERE { ?t a sco:Theme }'")
 
 
+def narrower_themes(graph: "ClaimsGraph", theme_id: str) -> set[str]:
+    """The theme and every theme that refines it (``broader``), transitively."""
+    narrower: dict[str, list[str]] = defaultdict(list)
+    for theme in graph.claims.themes:
+        if theme.broader:
+            narrower[theme.broader].append(theme.id)
+    found, todo = {theme_id}, [theme_id]
+    while todo:
+        for child in narrower.get(todo.pop(), ()):
+            if child not in found:
+                found.add(child)
+                todo.append(child)
+    return found
+
+
 # --------------------------------------------------------------------- the chains as a Sankey
 
 
@@ -90,13 +105,14 @@ class Flows:
 
 def chain_flows(graph: "ClaimsGraph", country: str | None = None, theme: str | None = None,
                 domain: str | None = None, lang: str = "en") -> Flows:
-    """The chains of a country's demands, of the demands on a theme, or both; each chain counts once."""
+    """The chains of a country's demands, of the demands on a theme (or a narrower one), or both; each chain counts once."""
     check_lang(lang)
     theme_id = resolve_theme(graph, theme) if theme else None
     by_id = graph.by_id
     chains = graph.chains(country=country, domain=domain)
     if theme_id is not None:
-        chains = [c for c in chains if theme_id in getattr(by_id.get(c["expectation"]), "themes", ())]
+        wanted = narrower_themes(graph, theme_id)
+        chains = [c for c in chains if wanted & set(getattr(by_id.get(c["expectation"]), "themes", ()))]
     nodes: dict[str, FlowNode] = {}
     pairs: Counter = Counter()
     bases: dict[tuple[str, str], str | None] = {}
