@@ -306,6 +306,8 @@ def timeline(data: Series, lang: str = "en") -> Drawing:
             ax.text(1, 1.02, note, transform=ax.transAxes, ha="right", va="bottom", fontsize=8, color="#5b6576")
             drawing.labels.append(note)
         ax.set_xticks(list(xs), data.periods, fontsize=8, rotation=45 if len(data.periods) > 6 else 0)
+        room = max(0, 6 - len(data.periods)) / 2  # a bar or two is drawn at the width of one in six, not across the panel
+        ax.set_xlim(-0.5 - room, len(data.periods) - 0.5 + room)
         ax.yaxis.get_major_locator().set_params(integer=True)
         ax.set_ylabel(words["count"], fontsize=9)
         ax.spines[["top", "right"]].set_visible(False)
