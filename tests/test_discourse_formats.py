@@ -14,6 +14,8 @@ from scograph.discourse import formats as f
 from scograph.discourse import networks as n
 from scograph.exports import write_gexf, write_graphml
 
+from .conftest import requires
+
 
 def read_dl(text: str) -> tuple[list[str], list[str], list[list[float]]]:
     """A UCINET DL full-matrix reader, from UCINET's documentation: ``DL`` first; ``N =`` or ``NR =``,
@@ -81,6 +83,6 @@ def test_plain_records_name_both_ends(graph):
 
 
 def test_pandas_when_installed(graph):
-    pd = pytest.importorskip("pandas")
+    pd = requires("pandas", "pip install 'scograph[pandas]'")
     frame = n.matrix(graph, n.Spec("two-mode"), n.Selection()).to_pandas()
     assert isinstance(frame, pd.DataFrame) and frame.loc["kz", "theme-multi-vector-balance"] == 1

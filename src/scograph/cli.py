@@ -417,7 +417,7 @@ def build(check: Annotated[bool, typer.Option("--check", help="Do not write; exi
 
 def register_other_commands() -> None:
     """Commands that live in modules of their own register themselves on ``app`` when imported."""
-    from . import cli_discourse, cli_export, cli_serve, cli_sparql, cli_synth  # noqa: F401
+    from . import cli_discourse, cli_export, cli_plot, cli_serve, cli_sparql, cli_synth  # noqa: F401
 
 
 from . import console  # noqa: E402
