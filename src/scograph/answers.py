@@ -12,11 +12,8 @@ from typing import Any
 
 from .negotiation import MEDIA_TYPES, _offered, choose_format
 from .sparql_results import MAX_ANSWER_BYTES
-from .terms import BIBO, DCTERMS, ENTITY, OA, PROV, RDF, RDFS, SCO, SKOS, XSD
-
-PREFIXES = {"sco": SCO, "scoid": ENTITY, "rdf": RDF, "rdfs": RDFS, "xsd": XSD, "dcterms": DCTERMS,
-            "prov": PROV, "skos": SKOS, "bibo": BIBO, "oa": OA}
-"""Prefixes a query may use without declaring them (its own PREFIX lines win)."""
+from .terms import ENDPOINT_PREFIXES as PREFIXES
+from .terms import XSD
 
 # --------------------------------------------------------------------- answers
 

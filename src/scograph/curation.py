@@ -25,14 +25,10 @@ from pydantic import ValidationError
 from .checks import check_claims
 from .errors import DataFileError, OutOfDate, Problem, ValidationFailed
 from .model import ENTITY_TYPES, Claims
+from .terms import ENTITY_TABLES
 
-# TOML table name -> Claims field
-_PLURAL = {
-    "paper": "papers", "source": "sources", "actor": "actors", "theme": "themes",
-    "driver": "drivers", "expectation": "expectations", "response": "responses",
-    "initiative": "initiatives", "document": "documents", "event": "events", "indicator": "indicators",
-    "finding": "findings",
-}
+_PLURAL = ENTITY_TABLES
+"""TOML table name -> Claims field."""
 ANCHORS_FILE = "anchors.toml"
 """The generated file of anchors in a curation directory (``[[anchor]]`` tables)."""
 _ANCHOR_TABLE = "anchor"

@@ -1149,7 +1149,8 @@ def source_dataset(graph: "ClaimsGraph") -> "Dataset":
     from rdflib import Dataset, URIRef
     from rdflib.namespace import DCTERMS, PROV, RDF
 
-    from .vocab import BIBO, OA, SCO, bind_prefixes
+    from .mapping import BIBO, OA, SCO
+    from .terms import bind_prefixes
 
     rdf = graph.rdf
     home: dict[Any, set] = defaultdict(set)
@@ -1211,7 +1212,7 @@ def trig_text(dataset: "Dataset") -> str:
     """
     from rdflib import Graph
 
-    from .vocab import PREFIXES, bind_prefixes
+    from .terms import PREFIXES, bind_prefixes
 
     def body(triples) -> str:
         part = Graph()

@@ -26,7 +26,7 @@ from typing import Any
 from .errors import DataFileError, UsageError, suggest
 from .store import IRI, ClaimStore, values_clause
 from .terms import (
-    ACTOR_KINDS, CONCEPT_NAMES, DCTERMS, DOMAINS, DOMAINS_ZH, ENTITY, ENTITY_CLASSES, FINDING_KINDS, ID_SYNTAX, LEVELS,
+    ACTOR_KINDS, CONCEPT_NAMES, DCTERMS, DOMAINS, DOMAINS_ZH, ENTITY, ENTITY_CLASSES, ENTITY_TABLES, FINDING_KINDS, ID_SYNTAX, LEVELS,
     LEVELS_ZH, NO_LEVEL, RDF, RDFS, SCO, entity_id, entity_iri, is_id, link_iri, local_name,
 )
 
@@ -168,7 +168,7 @@ class ClaimsGraph:
         if self._rdf is None:
             from rdflib import Graph
 
-            from .vocab import bind_prefixes
+            from .terms import bind_prefixes
 
             self._rdf = Graph()
             bind_prefixes(self._rdf)
@@ -713,14 +713,11 @@ class ClaimsGraph:
     def stats(self) -> dict:
         """Counts by type, and expectations per holder × domain."""
         counts: dict[str, int] = {}
-        plural = {"paper": "papers", "source": "sources", "actor": "actors", "theme": "themes", "driver": "drivers",
-                  "expectation": "expectations", "response": "responses", "initiative": "initiatives",
-                  "document": "documents", "event": "events", "indicator": "indicators", "finding": "findings"}
         rows = self.store.select("""
             SELECT ?class (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x a ?class } GROUP BY ?class""")
         by_class = {row["class"]: int(row["n"]) for row in rows}
         for kind, local in ENTITY_CLASSES.items():
-            counts[plural[kind]] = by_class.get(SCO + local, 0)
+            counts[ENTITY_TABLES[kind]] = by_class.get(SCO + local, 0)
         counts["sources"] -= counts["papers"]  # a paper is also a sco:Source
         counts["evidence"] = by_class.get(SCO + "Evidence", 0)
         counts["links"] = by_class.get(SCO + "Link", 0)

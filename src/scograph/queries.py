@@ -61,12 +61,8 @@ if TYPE_CHECKING:  # pyoxigraph and rdflib are imported on first use: every CLI 
 _CHECKOUT = Path(__file__).resolve().parents[2]
 NAME_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
-# The prefixes every query may use undeclared, in vocab.PREFIXES's order (which needs rdflib).
-PREFIXES = {
-    "sco": terms.SCO, "scoid": terms.ENTITY, "rdf": terms.RDF, "rdfs": terms.RDFS, "xsd": terms.XSD,
-    "skos": terms.SKOS, "dcterms": terms.DCTERMS, "bibo": terms.BIBO, "prov": terms.PROV, "oa": terms.OA,
-    "owl": "http://www.w3.org/2002/07/owl#", "sh": "http://www.w3.org/ns/shacl#",
-}
+PREFIXES = terms.PREFIXES
+"""The prefixes every query may use undeclared."""
 
 
 # --------------------------------------------------------------------- parameter kinds
@@ -871,7 +867,7 @@ def _written(result: Result, fmt: ResultFormat, stream) -> None:
         # A graph is a set: each triple once, in the order of its N-Triples line, so that
         # the output is the same whichever engine (or endpoint) built it.
         unique = sorted({str(triple): triple for triple in result.triples}.items())
-        prefixes = None if fmt is ResultFormat.nt else {p: n for p, n in PREFIXES.items() if p not in ("sh", "owl")}
+        prefixes = None if fmt is ResultFormat.nt else terms.DATA_PREFIXES
         tail = _EndsLine(stream)
         sparql_results.triples([t for _, t in unique], fmt.value, max_bytes=None, prefixes=prefixes, stream=tail)
         tail.close_line()

@@ -813,13 +813,13 @@ class _Writer:
         from rdflib import BNode, Literal
         from rdflib.namespace import RDF, XSD
 
-        from .vocab import ENTITY, PREFIXES
+        from .terms import ENTITY, PREFIXES
 
         self.syntax = syntax
         self.BNode, self.Literal, self.rdf_type = BNode, Literal, RDF.type
         self.xsd_integer = XSD.integer
         self.entity_ns = str(ENTITY)
-        self.prefixes = sorted(((prefix, str(ns)) for prefix, ns in PREFIXES.items()), key=lambda p: -len(p[1]))
+        self.prefixes = sorted(PREFIXES.items(), key=lambda p: -len(p[1]))
         self.vocabulary: dict = {}
         self.blanks = 0
 

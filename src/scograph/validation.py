@@ -12,8 +12,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from .errors import Problem, ValidationFailed
-from .terms import local_name
-from .vocab import ENTITY
+from .terms import ENTITY, local_name, resource_text
 
 
 def _entity_lines(text: str) -> dict[str, int]:
@@ -36,8 +35,6 @@ def shacl_problems(rdf) -> list[tuple[str, str, str]]:
     from pyshacl import validate
     from rdflib import Graph
     from rdflib.namespace import RDF, SH
-
-    from .vocab import resource_text
 
     shapes = Graph().parse(data=resource_text("shapes.ttl"), format="turtle")
     vocabulary = Graph().parse(data=resource_text("vocab.ttl"), format="turtle")
@@ -87,7 +84,7 @@ def validate_file(path: Path | None = None, paper_text: str | None = None) -> in
         for paper in claims.papers:
             for problem in check_quotes(claims, paper.id, paper_text, paper.first_page):
                 owner = problem.entity.split(" → ")[0]
-                problems.append(Problem(locate(owner), str(problem), "verbatim-quote"))
+                problems.append(Problem(locate(owner), str(problem), problem.rule))
     if problems:
         raise ValidationFailed(problems, str(resolved))
     return len(claims.entities())

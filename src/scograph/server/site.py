@@ -320,14 +320,12 @@ def rdf_bytes(triples: list, fmt: str) -> bytes:
         return serialize_triples(triples, fmt)
     from rdflib import Graph
 
-    from ..vocab import PREFIXES as RDFLIB_PREFIXES
-    from ..vocab import bind_prefixes
+    from ..terms import DATA_PREFIXES, bind_prefixes
 
     graph = Graph()
     bind_prefixes(graph)
     graph.parse(data=serialize_triples(triples, "nt").decode("utf-8"), format="nt")
-    context = {prefix: str(namespace) for prefix, namespace in RDFLIB_PREFIXES.items() if prefix not in ("sh", "owl")}
-    return graph.serialize(format="json-ld", context=context, indent=2, ensure_ascii=False).encode("utf-8")
+    return graph.serialize(format="json-ld", context=dict(DATA_PREFIXES), indent=2, ensure_ascii=False).encode("utf-8")
 
 
 def service_description(endpoint: str, triples: int, fmt: str) -> bytes:
