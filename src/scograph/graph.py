@@ -16,7 +16,6 @@ prints as table, JSON or CSV; the records are documented in the README.
 from __future__ import annotations
 
 import gc
-import unicodedata
 from collections import defaultdict
 from contextlib import contextmanager
 from functools import cached_property
@@ -24,20 +23,15 @@ from pathlib import Path
 from typing import Any
 
 from .errors import DataFileError, UsageError, suggest
+from .inputs import (
+    Country, check_id, country_names, fold, parse_actor_kind, parse_country, parse_domain, parse_finding_kind, parse_level,
+)
 from .store import IRI, ClaimStore, values_clause
 from .terms import (
-    ACTOR_KINDS, CONCEPT_NAMES, DCTERMS, DOMAINS, DOMAINS_ZH, ENTITY, ENTITY_CLASSES, ENTITY_TABLES, FINDING_KINDS, ID_SYNTAX, LEVELS,
-    LEVELS_ZH, NO_LEVEL, RDF, RDFS, SCO, entity_id, entity_iri, is_id, link_iri, local_name,
+    ACTOR_KINDS, CONCEPT_NAMES, DCTERMS, DOMAINS, ENTITY, ENTITY_CLASSES, ENTITY_TABLES, ID_SYNTAX, LEVELS,
+    NO_LEVEL, RDF, RDFS, SCO, entity_id, entity_iri, is_id, link_iri, local_name,
 )
 
-_DOMAIN_ALIASES = {
-    **{d: d for d in DOMAINS},
-    **{zh: d for d, zh in DOMAINS_ZH.items()},
-    "人文交流": "cultural",
-    "people-to-people": "cultural",
-}
-_LEVEL_ALIASES = {**{lv: lv for lv in LEVELS}, **{zh: lv for lv, zh in LEVELS_ZH.items()}, "国际": "international",
-                  "national": "domestic"}
 _TYPE_OF_CLASS = {SCO + local: kind for kind, local in ENTITY_CLASSES.items()}
 _RECORD_PREDICATES = [RDF + "type", RDFS + "label", DCTERMS + "date", DCTERMS + "isPartOf"] + [SCO + p for p in (
     "holder", "domain", "theme", "speaker", "occasion", "initiative", "document", "shapedBy", "level", "refines",
@@ -45,57 +39,6 @@ _RECORD_PREDICATES = [RDF + "type", RDFS + "label", DCTERMS + "date", DCTERMS + 
     "member", "stance", "about", "findingKind")]
 """What records are made of (evidence comes from a query of its own)."""
 _KIND_OF_CLASS = {SCO + local: kind for kind, local in ACTOR_KINDS.items()}
-
-
-def fold(text: str) -> str:
-    """Text as user input is compared: NFKC, case-folded, trimmed."""
-    return unicodedata.normalize("NFKC", text).casefold().strip()
-
-
-def parse_domain(text: str) -> str:
-    found = _DOMAIN_ALIASES.get(fold(text))
-    if found is None:
-        valid = ", ".join(f"{d} ({DOMAINS_ZH[d]})" for d in DOMAINS)
-        raise UsageError(f"unknown domain {text!r}; valid: {valid}")
-    return found
-
-
-def parse_level(text: str, allow_none: bool = False) -> str:
-    """A level's name from any of its spellings; with ``allow_none``, also ``none`` (drivers outside the three)."""
-    found = _LEVEL_ALIASES.get(fold(text))
-    if found is None and allow_none and fold(text) == NO_LEVEL:
-        return NO_LEVEL
-    if found is None:
-        valid = ", ".join(f"{lv} ({LEVELS_ZH[lv]})" for lv in LEVELS) + (f", or {NO_LEVEL}" if allow_none else "")
-        raise UsageError(f"unknown level {text!r}; valid: {valid}")
-    return found
-
-
-def parse_finding_kind(text: str) -> str:
-    kind = fold(text)
-    if kind not in FINDING_KINDS:
-        raise UsageError(f"unknown finding kind {text!r}; valid: {', '.join(FINDING_KINDS)}")
-    return kind
-
-
-def parse_actor_kind(text: str) -> str:
-    kind = fold(text).replace("_", "-")
-    if kind not in ACTOR_KINDS:
-        raise UsageError(f"unknown actor kind {text!r}; valid: {', '.join(ACTOR_KINDS)}")
-    return kind
-
-
-class Country:
-    """A state as ``--country`` resolves it."""
-
-    # Plain classes, not dataclasses: a dataclass compiles code at import, and every lookup imports this.
-    __slots__ = ("id", "alpha2", "alpha3", "label", "label_zh")
-
-    def __init__(self, id: str, alpha2: str, alpha3: str, label: str, label_zh: str):
-        self.id, self.alpha2, self.alpha3, self.label, self.label_zh = id, alpha2, alpha3, label, label_zh
-
-    def __repr__(self) -> str:
-        return f"Country({self.id!r}, {self.alpha2!r})"
 
 
 class _Facts:
@@ -240,25 +183,13 @@ class ClaimsGraph:
         for row in rows:
             codes[row["x"]] = (row["alpha2"], row["alpha3"])
             labels[row["x"]][getattr(row["label"], "lang", "")] = row["label"]
-        names: dict[str, Country] = {}
-        for iri, (alpha2, alpha3) in codes.items():
-            country = Country(entity_id(iri), alpha2, alpha3, labels[iri].get("en", ""), labels[iri].get("zh", ""))
-            for name in (alpha2, alpha3, country.label, country.label_zh, country.id):
-                if name:
-                    names[fold(name)] = country
-        return names
+        return country_names(
+            Country(entity_id(iri), alpha2, alpha3, labels[iri].get("en", ""), labels[iri].get("zh", ""))
+            for iri, (alpha2, alpha3) in codes.items())
 
     def country(self, text: str) -> Country:
         """A state by ISO alpha-2 or alpha-3 (any case), English name or Chinese name."""
-        found = self._countries.get(fold(text))
-        if found is None:
-            codes = sorted({c.alpha2 for c in self._countries.values()})
-            if not codes:
-                raise UsageError(f"unknown country {text!r}: the graph has no states (is it empty?)")
-            raise UsageError(
-                f"unknown country {text!r}; valid: ISO alpha-2 or alpha-3 code, English or Chinese name of {', '.join(codes)}"
-            )
-        return found
+        return parse_country(text, self._countries)
 
     # ------------------------------------------------------------------ facts and records
 
@@ -318,7 +249,7 @@ class ClaimsGraph:
     def records(self, ids: list[str]) -> list[dict]:
         """The JSON records of these entities, in the order given; text that is not an id is a UsageError."""
         for given in ids:
-            _check_id(given)
+            check_id(given)
         return self._records_of(ids)
 
     def _records_of(self, ids: list[str]) -> list[dict]:
@@ -670,7 +601,7 @@ class ClaimsGraph:
 
     def driver_lineage(self, driver_id: str) -> list[str]:
         """The driver, then every broader driver it refines."""
-        _check_id(driver_id)
+        check_id(driver_id)
         rows = self.store.select("SELECT ?b ?d WHERE { ?d sco:refines* ?b }", {"d": IRI(entity_iri(driver_id))})
         ids = [entity_id(r["b"]) for r in rows]
         return [driver_id] + sorted(set(ids) - {driver_id})
@@ -736,12 +667,6 @@ class ClaimsGraph:
             for holder in sorted({h for h, _ in table})
         ]
         return {"counts": counts, "expectations_by_holder_and_domain": matrix}
-
-
-def _check_id(text) -> None:
-    """A UsageError unless ``text`` is an id: user text never reaches a query unless it is one."""
-    if not isinstance(text, str) or not is_id(text):
-        raise UsageError(f"not an id: {text!r}; an id is {ID_SYNTAX}")
 
 
 @contextmanager

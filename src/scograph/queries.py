@@ -139,13 +139,13 @@ def _country(claims: "ClaimsGraph", text: str) -> Term:
 
 
 def _domain(claims: "ClaimsGraph", text: str) -> Term:
-    from .graph import parse_domain
+    from .inputs import parse_domain
 
     return _iri(terms.SCO + parse_domain(text))
 
 
 def _level(claims: "ClaimsGraph", text: str) -> Term:
-    from .graph import parse_level
+    from .inputs import parse_level
 
     return _iri(terms.SCO + terms.LEVELS[parse_level(text)])
 

@@ -111,6 +111,8 @@ CONCEPT_NAMES = {
 ID_PATTERN = r"^[a-z0-9]+(?:[-.][a-z0-9]+)*$"
 """The id grammar: lower-case letters and digits in words joined by '-' or '.' (``exp-tj-anti-drug-centre``)."""
 ID_MAX_LENGTH = 120
+DATE_PATTERN = r"^\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?$"
+"""A partial date: a year, a month or a day (``2019``, ``2019-04``, ``2019-04-26``)."""
 ID_SYNTAX = "lower-case letters and digits in words joined by '-' or '.', e.g. exp-tj-anti-drug-centre"
 
 

@@ -284,7 +284,7 @@ class Site:
 
     def search_hits(self, text: str) -> tuple[int, list[dict], str | None]:
         """How many entities match, the first :data:`SEARCH_HITS_SHOWN` of them, and a message if the text is refused."""
-        from ..graph import fold
+        from ..inputs import fold
 
         key = fold(text)
         if not key:
