@@ -25,7 +25,7 @@ from scograph import queries
 from scograph.cli import app
 from scograph.errors import DataFileError, UsageError
 from scograph.graph import ClaimsGraph
-from scograph.provenance import iter_evidence
+from scograph.checks.quotes import iter_evidence
 from scograph.queries import ResultFormat, SparqlSyntaxError
 from scograph.terms import ENTITY, SCO, XSD
 

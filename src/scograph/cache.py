@@ -4,7 +4,7 @@ Keyed by the SHA-256 of the file's bytes, so an edited file is never answered fr
 stale cache. Three things are kept:
 
 - ``<key>.valid-<code>``: a stamp saying the file passed the load checks
-  (``scograph.integrity``), so that later calls need not check it again; ``<code>`` is a
+  (``scograph.checks.integrity``), so that later calls need not check it again; ``<code>`` is a
   digest of the checks, so a file checked by other rules is checked again;
 - ``<key>.oxigraph/``: for a large file, an on-disk Oxigraph index, opened read-only
   instead of parsing the Turtle again;
@@ -75,7 +75,7 @@ def code_digest(names: tuple[str, ...]) -> str:
     return digest.hexdigest()[:16]
 
 
-CHECK_CODE = ("integrity.py", "terms.py")
+CHECK_CODE = ("checks/integrity.py", "terms.py")
 """The modules whose code decides what a validation stamp vouches for: the load checks and the id grammar."""
 
 

@@ -382,7 +382,7 @@ def validate(file: Annotated[Optional[Path], typer.Argument(metavar="[FILE]", he
              data: DataOption = None) -> None:
     """Check a claims file against the SHACL shapes, the typed model, references and (with --paper) quotes."""
     from .fileio import read_text
-    from .validation import validate_file
+    from .checks.validate import validate_file
 
     paper_text = read_text(paper, "paper text") if paper is not None else None
     count = validate_file(file or data, paper_text)

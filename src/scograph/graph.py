@@ -79,7 +79,7 @@ class ClaimsGraph:
     def load(cls, path: Path | str | None = None) -> "ClaimsGraph":
         """Open a claims Turtle file (default: the packaged one), checked once per content."""
         from . import cache
-        from .integrity import first_problem
+        from .checks.integrity import first_problem
         from .store import OxigraphStore, read_data
 
         data, resolved = read_data(Path(path) if path is not None else None)

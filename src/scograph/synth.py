@@ -123,7 +123,7 @@ class Profile:
 
 def measure(claims: m.Claims) -> Profile:
     """The proportions of ``claims``; raises DataFileError when it has too little to measure."""
-    from .provenance import iter_evidence
+    from .checks.quotes import iter_evidence
 
     missing = [name for name in ("papers",) + _AT_LEAST_ONE if not getattr(claims, name)]
     if missing:

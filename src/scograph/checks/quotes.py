@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .errors import Problem
-from .model import ANCHOR_LENGTH, Anchor, Claims, Evidence
+from ..errors import Problem
+from ..model import ANCHOR_LENGTH, Anchor, Claims, Evidence
 
 _SUP = re.compile(r"<sup>.*?</sup>", re.S)
 _SPACE = re.compile(r"\s+")
