@@ -94,7 +94,8 @@ def probes(data: Path | None = None) -> list[Probe]:
 
     from scograph.graph import ClaimsGraph
     from scograph.answers import PREFIXES
-    from scograph.store import OxigraphStore, read_data
+    from scograph.store import read_data
+    from scograph.store.oxigraph import OxigraphStore
 
     raw, path = read_data(data)
     store = OxigraphStore.from_turtle(raw, path).store

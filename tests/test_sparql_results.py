@@ -19,7 +19,7 @@ from scograph import queries, sparql_results
 from scograph.answers import TABLE_VALUE_CHARS, QueryJob, answer_query
 from scograph.errors import EndpointError
 from scograph.graph import ClaimsGraph
-from scograph.store import SparqlEndpointStore
+from scograph.store.remote import SparqlEndpointStore
 
 from .conftest import DATA
 

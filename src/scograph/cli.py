@@ -367,7 +367,7 @@ def push(endpoint: Annotated[str, typer.Option("--endpoint", help="SPARQL 1.1 Gr
     """Upload the claims graph to a remote triple store (replacing the graph it writes to)."""
     from .fileio import read_bytes
     from .graph import ClaimsGraph
-    from .store import push_turtle
+    from .store.remote import push_turtle
 
     claims = ClaimsGraph.load(data)  # checks the file before anything leaves the machine
     turtle = read_bytes(claims.path, "Turtle file")

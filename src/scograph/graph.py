@@ -69,7 +69,7 @@ class ClaimsGraph:
         self.store = store
         self.path = path
         self.record_cache = record_cache
-        """A :class:`scograph.cache.RecordCache` for a prepared store, else None (records made on each lookup)."""
+        """A :class:`scograph.store.prepared.RecordCache` for a prepared store, else None (records made on each lookup)."""
         self._rdf = rdf
         self._claims = claims
 
@@ -78,9 +78,10 @@ class ClaimsGraph:
     @classmethod
     def load(cls, path: Path | str | None = None) -> "ClaimsGraph":
         """Open a claims Turtle file (default: the packaged one), checked once per content."""
-        from . import cache
+        from .store import prepared as cache
         from .checks.integrity import first_problem
-        from .store import OxigraphStore, read_data
+        from .store import read_data
+        from .store.oxigraph import OxigraphStore
 
         data, resolved = read_data(Path(path) if path is not None else None)
         key = cache.content_key(data)
@@ -101,7 +102,7 @@ class ClaimsGraph:
     @classmethod
     def connect(cls, endpoint: str) -> "ClaimsGraph":
         """Answer from a remote SPARQL 1.1 query endpoint instead of a local file."""
-        from .store import SparqlEndpointStore
+        from .store.remote import SparqlEndpointStore
 
         return cls(SparqlEndpointStore(endpoint))
 
@@ -284,7 +285,7 @@ class ClaimsGraph:
         """The records, with the kept ones that are not JSON objects (a damaged row) made again and replaced."""
         import json
 
-        from .cache import note
+        from .store.prepared import note
 
         def whole(text: str) -> bool:
             try:

@@ -690,7 +690,7 @@ _GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q
 
 
 def fetch(endpoint, form: str, text: str) -> Result:
-    """Run a query's full text on a remote SPARQL 1.1 endpoint (a :class:`~scograph.store.SparqlEndpointStore`).
+    """Run a query's full text on a remote SPARQL 1.1 endpoint (a :class:`~scograph.store.remote.SparqlEndpointStore`).
 
     The answer, SPARQL results (JSON or XML) or a graph (N-Triples, Turtle or RDF/XML), read
     up to :data:`scograph.sparql_results.MAX_REMOTE_ANSWER_BYTES`, is parsed by pyoxigraph

@@ -107,10 +107,10 @@ class Reply:
 
 
 def _open_store(source: DataSource):
-    from ..store import OxigraphStore
+    from ..store.oxigraph import OxigraphStore
 
     if source.prepared_key is not None:
-        from .. import cache
+        from ..store import prepared as cache
 
         store = cache.open_prepared(source.prepared_key)
         if store is not None:

@@ -57,7 +57,7 @@ def cache_dir() -> Path | None:
 
 def note(message: str) -> None:
     """One line on stderr about something the cache did that the user may want to know of."""
-    from .errors import printable
+    from ..errors import printable
 
     print(f"note: {printable(message)}", file=sys.stderr, flush=True)
 
@@ -68,7 +68,7 @@ def content_key(data: bytes) -> str:
 
 def code_digest(names: tuple[str, ...]) -> str:
     """A digest of these modules of scograph: what a cache entry made by their code is named by."""
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parents[1]  # scograph/
     digest = hashlib.sha256()
     for name in names:
         digest.update((here / name).read_bytes())
@@ -118,7 +118,7 @@ def prepared_index(key: str, data: bytes, path: Path):
         return None
     store, may_build = _open_or_set_aside(target, path)
     if store is None and may_build:
-        from .progress import status
+        from ..progress import status
 
         with status(f"indexing {path.name} ({len(data) / 1e6:.1f} MB) once, for later calls"):
             store = build_prepared(key, data, path)
@@ -237,8 +237,8 @@ def build_prepared(key: str, data: bytes, path: Path):
 
     import pyoxigraph as ox
 
-    from .errors import DataFileError
-    from .store import bulk_load_turtle
+    from ..errors import DataFileError
+    from .oxigraph import bulk_load_turtle
 
     target = prepared_store_path(key)
     if target is None:
@@ -278,7 +278,7 @@ def build_prepared(key: str, data: bytes, path: Path):
     return store
 
 
-RECORD_CODE = ("graph.py", "terms.py", "store.py")
+RECORD_CODE = ("graph.py", "terms.py", "store/__init__.py", "store/oxigraph.py")
 """The modules whose code decides what a record holds: their digest names the records file."""
 
 
