@@ -84,7 +84,7 @@ def run_query(graph, name: str, **params):
 def rows(graph, name: str, **params) -> list[dict[str, str]]:
     """A SELECT result with every term as the table shows it: ids bare, sco:… terms, lexical forms."""
     result = run_query(graph, name, **params)
-    return [{k: queries.display(v) for k, v in row.items()} for row in queries.solutions(result)]
+    return [{k: queries.display(v) for k, v in row.items()} for row in (row.asdict() for row in result)]
 
 
 def has_row(found: list[dict], **expected) -> bool:

@@ -13,7 +13,7 @@ import sys
 import threading
 from typing import Any, Callable
 
-from ..answers import PREFIXES, serialize_triples
+from .answers import PREFIXES, serialize_triples
 from ..errors import UsageError, suggest
 from ..terms import DCTERMS, ENTITY, RDF, XSD
 from . import templates

@@ -26,7 +26,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..answers import Answer, QueryJob, answer_query
+from .answers import Answer, QueryJob, answer_query
 from ..errors import DataFileError
 
 CHUNK = 256 * 1024
@@ -191,7 +191,7 @@ def worker_main(inbox, outbox) -> None:
     except (EOFError, OSError):
         return
     try:
-        from ..answers import check_query
+        from .answers import check_query
         from . import templates
 
         store = _open_store(source)

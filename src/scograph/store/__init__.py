@@ -118,7 +118,7 @@ class ClaimStore:
 def sparql_term(value: Any) -> str:
     """A value (:class:`IRI`, :class:`LangString`, str, int, bool, a pyoxigraph or rdflib term) as a
     SPARQL term, written by pyoxigraph; a string that is not a valid IRI as an :class:`IRI` is a ValueError."""
-    from ..sparql_text import term
+    from ..queries.text import term
 
     return str(term(value))
 
@@ -132,7 +132,7 @@ def bind(query: str, bindings: dict[str, Any] | None) -> str:
     """
     if not bindings:
         return query
-    from .. import sparql_text
+    from ..queries import text as sparql_text
 
     try:
         return sparql_text.bind(sparql_text.read(query), bindings)[0]
@@ -144,6 +144,6 @@ def bind(query: str, bindings: dict[str, Any] | None) -> str:
 
 def values_clause(variable: str, iris: list[str]) -> str:
     """A VALUES block of IRIs, each written by pyoxigraph (which refuses a string that is not an IRI)."""
-    from ..sparql_text import iri_values
+    from ..queries.text import iri_values
 
     return iri_values(variable, iris)

@@ -9,7 +9,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from ..sparql_text import term, variable
+from ..queries.text import term, variable
 from ..terms import SPARQL_PREFIXES
 from . import IRI, ClaimStore, LangString, bind, malformed_turtle, numeric_value
 
