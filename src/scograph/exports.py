@@ -395,12 +395,9 @@ def chains_network(graph: "ClaimsGraph", filters: Filters | None = None) -> Netw
     gigabyte, these queries a second or two and a tenth of the memory. Nodes, attributes and links
     are those the projection gives.
     """
-    from .graph import _collector_paused
-
     selector = _Selector(graph, filters) if filters is not None and filters.active else None
-    with _collector_paused():  # tens of thousands of rows, nodes and links, none of them cyclic
-        chains = _Chains.read(graph.store)
-        keep = chains.selection(graph.store, selector) if selector is not None else None
+    chains = _Chains.read(graph.store)
+    keep = chains.selection(graph.store, selector) if selector is not None else None
     return chains.network(keep)
 
 

@@ -115,6 +115,23 @@ class ClaimStore:
 
 
 
+def http_url(url: str, what: str, example: str):
+    """The parts of an http(s) URL (``what``: endpoint, graph store), or a UsageError that says why not.
+
+    HTTP sends a URL as ASCII text without white space or controls; urllib would take such a URL
+    and fail with a traceback on sending it."""
+    from urllib.parse import urlsplit
+
+    from ..errors import UsageError
+
+    if not url.isprintable() or " " in url:
+        raise UsageError(f"not an http(s) {what} URL: {url!r} holds white space or a control character; e.g. {example}")
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or not url.isascii():
+        raise UsageError(f"not an http(s) {what} URL: {url!r}; e.g. {example}")
+    return parts
+
+
 def sparql_term(value: Any) -> str:
     """A value (:class:`IRI`, :class:`LangString`, str, int, bool, a pyoxigraph or rdflib term) as a
     SPARQL term, written by pyoxigraph; a string that is not a valid IRI as an :class:`IRI` is a ValueError."""

@@ -9,7 +9,7 @@ import pyoxigraph as ox
 from ..errors import EndpointError, UsageError
 from ..queries.formats import MAX_REMOTE_ANSWER_BYTES, parse_graph, parse_solutions, read_capped
 from ..terms import SPARQL_PREFIXES
-from . import IRI, ClaimStore, LangString, bind, numeric_value
+from . import IRI, ClaimStore, LangString, bind, http_url, numeric_value
 
 _IRI_FORBIDDEN = set('<>"{}|^`\\ \t\n\r')
 
@@ -18,7 +18,7 @@ class SparqlEndpointStore(ClaimStore):
     """A remote SPARQL 1.1 endpoint (Oxigraph, Fuseki, GraphDB, Virtuoso …) over the SPARQL Protocol."""
 
     def __init__(self, url: str, timeout: float = 30.0, max_answer_bytes: int | None = None):
-        _http_url(url, "endpoint", "http://127.0.0.1:7878/query")
+        http_url(url, "endpoint", "http://127.0.0.1:7878/query")
         self.url = url
         self.timeout = timeout
         self.max_answer_bytes = max_answer_bytes or MAX_REMOTE_ANSWER_BYTES
@@ -85,24 +85,13 @@ def push_turtle(store_url: str, data: bytes, graph: str | None = None, timeout: 
     from urllib.parse import quote, urlsplit
     from urllib.request import Request
 
-    parts = _http_url(store_url, "graph store", "http://127.0.0.1:7878/store")
+    parts = http_url(store_url, "graph store", "http://127.0.0.1:7878/store")
     if graph is not None and (_IRI_FORBIDDEN & set(graph) or not urlsplit(graph).scheme):
         _bad_graph(graph)
     target = store_url + ("&" if parts.query else "?") + ("default" if graph is None else "graph=" + quote(graph, safe=""))
     request = Request(target, data=data, method="PUT", headers={"Content-Type": "text/turtle; charset=utf-8"})
     _send(request, target, timeout, None)
     return target
-
-
-def _http_url(url: str, what: str, example: str):
-    """The parts of an http(s) URL, or a UsageError: HTTP sends a URL as ASCII, without spaces or controls."""
-    from urllib.parse import urlsplit
-
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc or not url.isascii() or not url.isprintable() \
-            or " " in url:
-        raise UsageError(f"not an http(s) {what} URL: {url!r}; e.g. {example}")
-    return parts
 
 
 def _send(request, target: str, timeout: float, max_bytes: int | None) -> tuple[bytes, str]:
