@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from scograph import cache
+from scograph.store import prepared as cache
 from scograph.errors import DataFileError
 from scograph.graph import ClaimsGraph
 from scograph.terms import entity_iri
@@ -67,7 +67,7 @@ def processes_at_once(claims, own_cache, answer: str, processes: int = 4) -> lis
     """Processes started together, each opening ``claims`` as a large file and printing ``answer``
     (Python, of ``claims``, a ClaimsGraph) as JSON; every process must succeed."""
     script = (
-        "import json, sys; from scograph import cache; cache.LARGE_FILE_BYTES = 0; "
+        "import json, sys; from scograph.store import prepared as cache; cache.LARGE_FILE_BYTES = 0; "
         "from scograph.graph import ClaimsGraph; claims = ClaimsGraph.load(sys.argv[1]); "
         f"print(json.dumps({answer}, sort_keys=True))"
     )

@@ -295,7 +295,7 @@ def test_json_output_refuses_what_json_refuses():
 
 def test_malformed_turtle_gives_the_same_line_whatever_the_files_size(runner, tmp_path):
     """Under 256 KiB the file is parsed in memory, over it into the prepared index: the same mistake, the same line."""
-    from scograph import cache
+    from scograph.store import prepared as cache
 
     head = "@prefix sco: <https://w3id.org/scograph/vocab#> .\n\n<https://a.example/x> sco:p <https://a.example/y z> .\n"
     small, large = tmp_path / "small", tmp_path / "large"

@@ -344,9 +344,10 @@ def coarse_dates(graph, tmp_path_factory):
 
 
 def test_partial_dates_stand_for_their_span_and_filters_take_overlap(graph, coarse_dates, tmp_path):
+    from scograph import inputs
     from scograph.model import DATE_PATTERN
 
-    assert x._DATE.pattern == DATE_PATTERN  # the dates the model accepts are the dates the filters take
+    assert inputs._DATE.pattern == DATE_PATTERN  # the dates the model accepts are the dates the filters take
     assert x.date_span("2019") == (date(2019, 1, 1), date(2019, 12, 31))
     assert x.date_span("2020-02") == (date(2020, 2, 1), date(2020, 2, 29))
     assert x.date_span("2019-04-26") == (date(2019, 4, 26), date(2019, 4, 26))

@@ -15,11 +15,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rdflib import Graph
 
-from scograph import queries, sparql_results
-from scograph.answers import TABLE_VALUE_CHARS, QueryJob, answer_query
+from scograph import queries
+from scograph.queries import formats as sparql_results
+from scograph.server.answers import TABLE_VALUE_CHARS, QueryJob, answer_query
 from scograph.errors import EndpointError
 from scograph.graph import ClaimsGraph
-from scograph.store import SparqlEndpointStore
+from scograph.store.remote import SparqlEndpointStore
 
 from .conftest import DATA
 

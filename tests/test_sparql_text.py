@@ -20,9 +20,9 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from scograph import sparql_text
-from scograph.answers import NO_REMOTE, QueryJob, Refusal, answer_query, check_query
-from scograph.sparql_text import MAX_DEPTH, MAX_QUERY_BYTES, MAX_TOKENS, QueryTextError
+from scograph.queries import text as sparql_text
+from scograph.server.answers import NO_REMOTE, QueryJob, Refusal, answer_query, check_query
+from scograph.queries.text import MAX_DEPTH, MAX_QUERY_BYTES, MAX_TOKENS, QueryTextError
 
 from .conftest import DATA
 
@@ -342,7 +342,7 @@ def test_a_query_that_crashed_the_engine_is_refused_before_it_exit_2_and_400(que
     done = _cli("sparql", "-", "--data", str(DATA), stdin=query)
     assert done.returncode == 2, (done.returncode, done.stderr[-300:])
     assert done.stderr.startswith("Error: stdin: ") and limit in done.stderr and done.stderr.count("\n") == 1
-    script = ("import sys, pyoxigraph\nfrom scograph.answers import QueryJob, answer_query\n"
+    script = ("import sys, pyoxigraph\nfrom scograph.server.answers import QueryJob, answer_query\n"
               "answer = answer_query(pyoxigraph.Store(), QueryJob(sys.stdin.read()), 100)\n"
               "print(answer.status, answer.body.decode())")
     served = subprocess.run([sys.executable, "-c", script], input=query, capture_output=True, text=True, timeout=120)

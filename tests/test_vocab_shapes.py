@@ -26,11 +26,13 @@ from scograph.mapping import (
     MODELS,
     STANCES,
     VOICES,
+    OA,
+    SCO,
     claims_to_graph,
     iri,
     link_iri,
 )
-from scograph.vocab import OA, SCO, resource_text
+from scograph.terms import resource_text
 
 VOCAB_IRI = URIRef(str(SCO).rstrip("#"))
 
