@@ -43,8 +43,8 @@ def resolve_theme(graph: "ClaimsGraph", text: str) -> str:
     for theme in themes.values():
         if wanted in (theme.id, fold(theme.label_en or ""), fold(theme.label_zh or "")):
             return theme.id
-    raise UsageError(f"unknown theme {text!r}{suggest(text.strip().lower(), themes)}; "
-                     "list them with: scograph sparql --query 'SELECT ?t WHERE { ?t a sco:Theme }'")
+    raise UsageError(f"unknown theme {text!r}{suggest(text.strip().lower(), themes)}; a theme is given by its id "
+                     "(theme-afghanistan) or its English or Chinese label; find one with: scograph search TEXT")
 
 
 def narrower_themes(graph: "ClaimsGraph", theme_id: str) -> set[str]:
