@@ -605,7 +605,7 @@ NOT_MEASURED = {
 
 
 WARM_IMPORTS = {
-    "scograph": ("scograph.graph", "scograph.store", "scograph.cache", "scograph.integrity", "pyoxigraph"),
+    "scograph": ("scograph.graph", "scograph.store", "scograph.store.oxigraph", "scograph.store.prepared", "scograph.checks.integrity", "pyoxigraph"),
     "pyoxigraph": ("pyoxigraph",),
     "rdflib": ("rdflib", "rdflib.plugins.parsers.notation3", "rdflib.plugins.sparql"),
 }

@@ -80,7 +80,7 @@ def _rows_json(body: bytes) -> list[str]:
 
 def _local_rows(store, query: str) -> list[str]:
     """The rows the local store answers, as SPARQL JSON bindings (the reference for every SELECT)."""
-    from scograph.answers import PREFIXES, term_json
+    from scograph.server.answers import PREFIXES, term_json
 
     solutions = store.query(query, prefixes=PREFIXES)
     names = [v.value for v in solutions.variables]
@@ -93,8 +93,9 @@ def probes(data: Path | None = None) -> list[Probe]:
     import pyoxigraph as ox
 
     from scograph.graph import ClaimsGraph
-    from scograph.answers import PREFIXES
-    from scograph.store import OxigraphStore, read_data
+    from scograph.server.answers import PREFIXES
+    from scograph.store import read_data
+    from scograph.store.oxigraph import OxigraphStore
 
     raw, path = read_data(data)
     store = OxigraphStore.from_turtle(raw, path).store

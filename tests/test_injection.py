@@ -37,6 +37,7 @@ def _attacks(url: str) -> list[str]:
     ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", [
     ["show", "{}"], ["paths", "--from", "{}"], ["paths", "--to", "{}"], ["paths", "--from", "{}", "-f", "json"],
     ["sparql", "describe-entity", "-p", "entity={}"], ["sparql", "chains-from-driver", "-p", "driver={}"],
@@ -89,7 +90,7 @@ def test_text_values_are_literals_and_iris_are_checked_by_pyoxigraph(graph, reco
 def test_lookups_bind_their_values_with_the_engines_substitutions(graph, monkeypatch):
     # The lookups project what they bind, so that pyoxigraph binds it: no query text is made of a value.
     made = []
-    from scograph import store as store_module
+    from scograph.store import oxigraph as store_module  # where the local store looks bind up
 
     original = store_module.bind
     monkeypatch.setattr(store_module, "bind", lambda q, b: made.append(q) or original(q, b))

@@ -7,7 +7,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 from pydantic import TypeAdapter, ValidationError
 
-from scograph import integrity
+from scograph.checks import integrity
 from scograph.errors import DataFileError
 from scograph.graph import ClaimsGraph
 from scograph.model import EntityId

@@ -1,4 +1,4 @@
-"""The load checks (scograph.integrity) a claims file passes before any lookup trusts it."""
+"""The load checks (scograph.checks.integrity) a claims file passes before any lookup trusts it."""
 
 from __future__ import annotations
 

@@ -15,6 +15,8 @@ from scograph.errors import NotInstalled, UsageError
 from scograph.exports import Filters, holder_states, select_statements
 from scograph.plots import data
 
+from .conftest import requires
+
 SVG = "{http://www.w3.org/2000/svg}"
 
 
@@ -138,7 +140,7 @@ CASES = {
 
 @pytest.fixture(scope="module")
 def matplotlib():
-    return pytest.importorskip("matplotlib")
+    return requires("matplotlib", "pip install 'scograph[plot]'")
 
 
 @pytest.mark.parametrize("picture", list(CASES))

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from scograph.cli import app
 
-from .conftest import CLI, DATA, ROOT
+from .conftest import CLI, DATA, ROOT, requires
 from .test_plots import png_size, svg_text
 
 WITHOUT_MATPLOTLIB = [sys.executable, "-c",
@@ -22,7 +22,7 @@ WITHOUT_MATPLOTLIB = [sys.executable, "-c",
 
 
 def test_plot_writes_the_picture_and_says_so(runner, tmp_path):
-    pytest.importorskip("matplotlib")
+    requires("matplotlib", "pip install 'scograph[plot]'")
     output = tmp_path / "tj.png"
     result = runner.invoke(app, ["plot", "sankey", "--country", "TJ", "-o", str(output)])
     assert result.exit_code == 0, result.stderr
@@ -32,7 +32,7 @@ def test_plot_writes_the_picture_and_says_so(runner, tmp_path):
 
 
 def test_plot_in_chinese_as_svg(runner, tmp_path):
-    pytest.importorskip("matplotlib")
+    requires("matplotlib", "pip install 'scograph[plot]'")
     output = tmp_path / "congruence.svg"
     result = runner.invoke(app, ["plot", "network", "--lang", "zh", "--normalize", "jaccard", "-o", str(output)])
     assert result.exit_code == 0, result.stderr
@@ -51,7 +51,7 @@ def test_plot_in_chinese_as_svg(runner, tmp_path):
     (["plot", "pie", "-o", "x.png"], "'pie' is not one of"),
 ])
 def test_bad_plot_arguments_are_one_line_and_exit_2(runner, tmp_path, args, message):
-    pytest.importorskip("matplotlib")
+    requires("matplotlib", "pip install 'scograph[plot]'")
     result = runner.invoke(app, args)
     assert result.exit_code == 2
     assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
@@ -71,7 +71,7 @@ def test_without_the_plot_extra_plot_names_the_install_and_exits_5(tmp_path, pri
 
 
 def test_without_a_cjk_font_chinese_labels_name_the_font_package(tmp_path, private_cache):
-    pytest.importorskip("matplotlib")
+    requires("matplotlib", "pip install 'scograph[plot]'")
     empty = tmp_path / "no-fonts"
     empty.mkdir()
     output = tmp_path / "zh.png"
@@ -110,7 +110,7 @@ PICTURES = ["sankey", "heatmap", "network", "timeline"]
 @given(picture=st.sampled_from(PICTURES), option=st.sampled_from(["--country", "--theme", "--domain", "--period"]),
        value=st.text(max_size=30))
 def test_hostile_values_are_one_line_errors(runner, tmp_path, picture, option, value):
-    pytest.importorskip("matplotlib")
+    requires("matplotlib", "pip install 'scograph[plot]'")
     result = runner.invoke(app, ["plot", picture, option, value, "-o", str(tmp_path / "x.svg")])
     if result.exit_code == 0:  # a value that names something real
         assert result.stderr.startswith("wrote ")

@@ -10,10 +10,13 @@ import pytest
 from scograph.server import ServerSettings
 from scograph.server.site import Site
 
+from .conftest import requires
 from .test_plots import png_size, svg_text
 from .test_server import fetch, running_server
 
-pytest.importorskip("matplotlib")
+pytestmark = pytest.mark.server
+
+requires("matplotlib", "pip install 'scograph[plot]'")
 
 
 @pytest.fixture(scope="module")

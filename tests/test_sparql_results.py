@@ -15,11 +15,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rdflib import Graph
 
-from scograph import queries, sparql_results
-from scograph.answers import TABLE_VALUE_CHARS, QueryJob, answer_query
+from scograph import queries
+from scograph.queries import formats as sparql_results
+from scograph.server.answers import TABLE_VALUE_CHARS, QueryJob, answer_query
 from scograph.errors import EndpointError
 from scograph.graph import ClaimsGraph
-from scograph.store import SparqlEndpointStore
+from scograph.store.remote import SparqlEndpointStore
 
 from .conftest import DATA
 
@@ -63,6 +64,7 @@ def _csv_cell(term) -> str:
     return f"_:{term.value}" if isinstance(term, ox.BlankNode) else term.value
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None)
 @given(_solutions())
 def test_every_solutions_format_parses_back_to_the_same_terms(solutions):
@@ -96,6 +98,7 @@ def test_a_boolean_in_every_format():
     assert (sparql_results.boolean(True, "csv"), sparql_results.boolean(False, "tsv")) == (b"true", b"false")
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.tuples(_IRI, _IRI, _TERM), max_size=10))
 def test_every_graph_format_parses_back_to_the_same_graph(triples):

@@ -20,9 +20,9 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from scograph import sparql_text
-from scograph.answers import NO_REMOTE, QueryJob, Refusal, answer_query, check_query
-from scograph.sparql_text import MAX_DEPTH, MAX_QUERY_BYTES, MAX_TOKENS, QueryTextError
+from scograph.queries import text as sparql_text
+from scograph.server.answers import NO_REMOTE, QueryJob, Refusal, answer_query, check_query
+from scograph.queries.text import MAX_DEPTH, MAX_QUERY_BYTES, MAX_TOKENS, QueryTextError
 
 from .conftest import DATA
 
@@ -191,6 +191,7 @@ def _run_raw(store, text: str):
         return None
 
 
+@pytest.mark.slow
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                   HealthCheck.too_slow])
 @given(data=st.data())
@@ -330,6 +331,7 @@ def _cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
                           input=stdin, capture_output=True, text=True, timeout=120)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("query,limit", [
     (CHAIN, f"more than {MAX_TOKENS:,} tokens"),
     (NESTED, f"more than {MAX_DEPTH} deep"),
@@ -340,7 +342,7 @@ def test_a_query_that_crashed_the_engine_is_refused_before_it_exit_2_and_400(que
     done = _cli("sparql", "-", "--data", str(DATA), stdin=query)
     assert done.returncode == 2, (done.returncode, done.stderr[-300:])
     assert done.stderr.startswith("Error: stdin: ") and limit in done.stderr and done.stderr.count("\n") == 1
-    script = ("import sys, pyoxigraph\nfrom scograph.answers import QueryJob, answer_query\n"
+    script = ("import sys, pyoxigraph\nfrom scograph.server.answers import QueryJob, answer_query\n"
               "answer = answer_query(pyoxigraph.Store(), QueryJob(sys.stdin.read()), 100)\n"
               "print(answer.status, answer.body.decode())")
     served = subprocess.run([sys.executable, "-c", script], input=query, capture_output=True, text=True, timeout=120)
@@ -377,6 +379,7 @@ def _largest_accepted(make) -> str:
     return make(low)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("shape", list(AT_THE_LIMITS))
 def test_the_largest_query_the_limits_let_through_runs_without_a_crash(tmp_path, shape):
     query = _largest_accepted(AT_THE_LIMITS[shape])

@@ -6,7 +6,8 @@ import pyoxigraph as ox
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scograph.store import IRI, LangString, OxigraphStore
+from scograph.store import IRI, LangString
+from scograph.store.oxigraph import OxigraphStore
 from scograph.terms import XSD
 
 from .conftest import DATA

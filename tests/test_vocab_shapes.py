@@ -26,11 +26,13 @@ from scograph.mapping import (
     MODELS,
     STANCES,
     VOICES,
+    OA,
+    SCO,
     claims_to_graph,
     iri,
     link_iri,
 )
-from scograph.vocab import OA, SCO, resource_text
+from scograph.terms import resource_text
 
 VOCAB_IRI = URIRef(str(SCO).rstrip("#"))
 
@@ -458,6 +460,7 @@ BREAKS = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", list(BREAKS))
 def test_each_break_is_reported_with_a_message(name, sample, shapes, vocab):
     data = copy(sample)

@@ -16,8 +16,8 @@ from typing import Annotated, Optional
 import typer
 from typer.core import TyperGroup
 
-from .errors import ScographError, ValidationFailed, printable
-from .render import Column, Format, field, pages, quotes, render, voice
+from .errors import ScographError, UsageError, ValidationFailed, printable
+from .render import Column, Format, field, pages, quotes, render, to_json, voice
 
 
 class _OneLineErrors(TyperGroup):
@@ -127,8 +127,6 @@ def _refuse_undecodable(command, arguments: dict) -> None:
 
     A byte such as 0xFF in argv reaches Python as a lone surrogate, which no file name, query
     or output can encode: left alone it fails with a traceback wherever it is first used."""
-    from .errors import UsageError
-
     for name, value in arguments.items():
         for item in value if isinstance(value, (list, tuple)) else (value,):
             if isinstance(item, (str, Path)):
@@ -159,7 +157,6 @@ def _spelling(command, name: str) -> str:
 
 
 def _load(data: Path | None, endpoint: str | None = None):
-    from .errors import UsageError
     from .graph import ClaimsGraph
 
     if endpoint is not None:
@@ -170,11 +167,10 @@ def _load(data: Path | None, endpoint: str | None = None):
 
 
 def _url(url: str, what: str, example: str) -> str:
-    """An endpoint URL as given, unless it holds white space or a control (which no URL may): a UsageError."""
-    from .errors import UsageError
+    """The URL as given, once it is one HTTP can send (checked before any file is read)."""
+    from .store import http_url
 
-    if not url.isprintable() or " " in url:
-        raise UsageError(f"not an http(s) {what} URL: {url!r} holds white space or a control character; e.g. {example}")
+    http_url(url, what, example)
     return url
 
 
@@ -264,7 +260,7 @@ def show(entity_id: Annotated[str, typer.Argument(metavar="ID", help="An entity 
     """One entity: its fields, evidence (quote, page, footnote source) and every link in and out."""
     record = _load(data, endpoint).describe(entity_id)
     if format is Format.json:
-        typer.echo(_json_one(record), nl=False)
+        typer.echo(to_json(record), nl=False)
         return
     rows = []
     for key, value in record.items():
@@ -281,12 +277,6 @@ def show(entity_id: Annotated[str, typer.Argument(metavar="ID", help="An entity 
             is_table = isinstance(value, list) and isinstance(value[0], dict)
             rows.append({"field": key, "value": _compact(value) if is_table else value})
     _print(rows, [field("field", max_width=20), field("value", max_width=1000)], format)
-
-
-def _json_one(record: dict) -> str:
-    from .render import to_json
-
-    return to_json(record)
 
 
 def _compact(items: list[dict]) -> str:
@@ -347,7 +337,7 @@ def stats(format: FormatOption = Format.table, data: DataOption = None, endpoint
     """Counts by type, and expectations per country × domain."""
     result = _load(data, endpoint).stats()
     if format is Format.json:
-        typer.echo(_json_one(result), nl=False)
+        typer.echo(to_json(result), nl=False)
         return
     matrix_columns = [field("holder", "country")] + [field(d) for d in ("political", "security", "economic", "cultural", "total")]
     if format is Format.csv:
@@ -367,7 +357,7 @@ def push(endpoint: Annotated[str, typer.Option("--endpoint", help="SPARQL 1.1 Gr
     """Upload the claims graph to a remote triple store (replacing the graph it writes to)."""
     from .fileio import read_bytes
     from .graph import ClaimsGraph
-    from .store import push_turtle
+    from .store.remote import push_turtle
 
     claims = ClaimsGraph.load(data)  # checks the file before anything leaves the machine
     turtle = read_bytes(claims.path, "Turtle file")
@@ -382,7 +372,7 @@ def validate(file: Annotated[Optional[Path], typer.Argument(metavar="[FILE]", he
              data: DataOption = None) -> None:
     """Check a claims file against the SHACL shapes, the typed model, references and (with --paper) quotes."""
     from .fileio import read_text
-    from .validation import validate_file
+    from .checks.validate import validate_file
 
     paper_text = read_text(paper, "paper text") if paper is not None else None
     count = validate_file(file or data, paper_text)
@@ -410,14 +400,14 @@ def build(check: Annotated[bool, typer.Option("--check", help="Do not write; exi
             typer.echo(f"{'wrote' if filled else 'unchanged:'} {curation / ANCHORS_FILE}", err=True)
     changed = build_claims(curation, output, check=check)
     if check:
-        typer.echo(f"ok: {output} is up to date with {curation}", err=True)
+        typer.echo(f"ok: {printable(str(output))} is up to date with {printable(str(curation))}", err=True)
     else:
-        typer.echo(f"{'wrote' if changed else 'unchanged:'} {output}", err=True)
+        typer.echo(f"{'wrote' if changed else 'unchanged:'} {printable(str(output))}", err=True)
 
 
 def register_other_commands() -> None:
     """Commands that live in modules of their own register themselves on ``app`` when imported."""
-    from . import cli_export, cli_plot, cli_serve, cli_sparql, cli_synth  # noqa: F401
+    from . import cli_discourse, cli_export, cli_plot, cli_serve, cli_sparql, cli_synth  # noqa: F401
 
 
 from . import console  # noqa: E402

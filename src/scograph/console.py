@@ -19,6 +19,14 @@ def main() -> None:
     global lean
     command = next((arg for arg in sys.argv[1:] if not arg.startswith("-")), None)
     lean = command in CORE_COMMANDS
+    if command != "serve":
+        # One call, then exit: a lookup or an export allocates hundreds of thousands of small acyclic
+        # dicts and strings, and the cyclic collector's passes over them cost a quarter of the time;
+        # reference counting frees them all. The library never touches the collector (server threads
+        # and notebooks call it too); the long-running server keeps it.
+        import gc
+
+        gc.disable()
     from .cli import app
 
     app()

@@ -22,17 +22,13 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from .checks import check_claims
+from .checks.references import check_claims
 from .errors import DataFileError, OutOfDate, Problem, ValidationFailed
 from .model import ENTITY_TYPES, Claims
+from .terms import ENTITY_TABLES
 
-# TOML table name -> Claims field
-_PLURAL = {
-    "paper": "papers", "source": "sources", "actor": "actors", "theme": "themes",
-    "driver": "drivers", "expectation": "expectations", "response": "responses",
-    "initiative": "initiatives", "document": "documents", "event": "events", "indicator": "indicators",
-    "finding": "findings",
-}
+_PLURAL = ENTITY_TABLES
+"""TOML table name -> Claims field."""
 ANCHORS_FILE = "anchors.toml"
 """The generated file of anchors in a curation directory (``[[anchor]]`` tables)."""
 _ANCHOR_TABLE = "anchor"
@@ -269,7 +265,7 @@ def fill_anchors(directory: Path, paper_text: str, check: bool = False) -> bool:
     written). With ``check``, raise OutOfDate instead of writing. Returns True when the file was
     (or would be) changed.
     """
-    from .provenance import find_anchor, split_pages
+    from .checks.quotes import find_anchor, split_pages
 
     raw, _, problems = _read_tables(curation_files(directory))
     first_pages = {item.get("id"): item.get("first_page") for _, _, table_name, item, _ in raw
@@ -330,44 +326,3 @@ def build(directory: Path, output: Path, check: bool = False) -> bool:
     Returns True when ``output`` was (or would be) changed.
     """
     return _write_or_check(output, compile_turtle(directory), check, f"{directory}; run: scograph build")
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``python -m scograph.curation [--paper TEXT] [DIR]``: check curation files and quotes."""
-    import argparse
-
-    from .provenance import check_quotes, iter_evidence
-
-    parser = argparse.ArgumentParser(prog="python -m scograph.curation")
-    parser.add_argument("directory", nargs="?", default="data/curation", type=Path)
-    parser.add_argument("--paper", type=Path, help="the paper's text, to check quotes against")
-    args = parser.parse_args(argv)
-    from .fileio import read_text
-
-    try:
-        curated, problems = compile_curation(curation_files(args.directory))
-        text = read_text(args.paper, "paper text") if args.paper else None
-    except DataFileError as error:
-        print(error)
-        return 3
-    for problem in problems:
-        print(problem)
-    claims = curated.claims
-    quote_problems = []
-    if text is not None:
-        first_pages = {paper.id: paper.first_page for paper in claims.papers}
-        quoted = {evidence.paper for _, evidence in iter_evidence(claims)}
-        for paper_id in sorted(quoted):
-            # Before the paper's own table exists, assume the paper of this project (p. 90 first).
-            quote_problems += check_quotes(claims, paper_id, text, first_pages.get(paper_id, 90))
-        for problem in quote_problems:
-            print(f"{curated.locate(problem.entity.split(' → ')[0])}: {problem}")
-    counts = {name: len(getattr(claims, name)) for name in Claims.model_fields}
-    total = len(problems) + len(quote_problems)
-    print("ok:" if not total else f"{len(problems)} problem(s), {len(quote_problems)} quote problem(s);",
-          ", ".join(f"{v} {k}" for k, v in counts.items()))
-    return 1 if total else 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -29,7 +29,6 @@ N-Triples, TriG with one named graph per source, JSON-LD).
 
 from __future__ import annotations
 
-import calendar
 import csv
 import json
 import math
@@ -42,7 +41,8 @@ from enum import Enum
 from itertools import combinations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, TextIO
-from .errors import UsageError
+from .errors import UsageError, printable
+from .inputs import date_span, parse_choice, parse_domain
 from .fileio import atomic_writer
 from .store import IRI
 from .terms import CONCEPT_NAMES, ENTITY, ENTITY_CLASSES, entity_id, link_iri, local_name
@@ -87,41 +87,7 @@ NETWORK_FORMATS = (ExportFormat.graphml, ExportFormat.gexf, ExportFormat.csv)
 RDF_FORMATS = (ExportFormat.jsonld, ExportFormat.ttl, ExportFormat.nt, ExportFormat.trig)
 
 
-def _choices(enum: type[Enum]) -> str:
-    return ", ".join(item.value for item in enum)
-
-
-def _parse(enum: type[Enum], value: Any, what: str):
-    if isinstance(value, enum):
-        return value
-    try:
-        return enum(str(value).strip().lower())
-    except ValueError:
-        raise UsageError(f"unknown {what} {value!r}; valid: {_choices(enum)}") from None
-
-
 # --------------------------------------------------------------------- dates
-
-
-_DATE = re.compile(r"^\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?$")
-"""The partial dates of ``scograph.model.PartialDate``."""
-
-
-def date_span(text: str) -> tuple[date, date]:
-    """The days a partial date stands for: ``2019`` → 2019-01-01…2019-12-31, ``2019-04`` → April."""
-    if not _DATE.match(text or ""):
-        raise UsageError(f"invalid date {text!r}; use YYYY, YYYY-MM or YYYY-MM-DD")
-    parts = [int(p) for p in text.split("-")]
-    year = parts[0]
-    if len(parts) == 1:
-        return date(year, 1, 1), date(year, 12, 31)
-    month, last = parts[1], calendar.monthrange(year, parts[1])[1]
-    if len(parts) == 2:
-        return date(year, month, 1), date(year, month, last)
-    if parts[2] > last:
-        raise UsageError(f"invalid date {text!r}: {calendar.month_name[month]} {year} has {last} days")
-    day = date(year, month, parts[2])
-    return day, day
 
 
 @dataclass(frozen=True)
@@ -172,8 +138,6 @@ class _Selector:
     """
 
     def __init__(self, graph: "ClaimsGraph", filters: Filters | None, *, by_country: bool = True):
-        from .graph import parse_domain
-
         self.filters = filters = filters or Filters()
         self.domain = parse_domain(filters.domain) if filters.domain else None
         self.state = graph.country(filters.country).id if filters.country and by_country else None
@@ -431,12 +395,9 @@ def chains_network(graph: "ClaimsGraph", filters: Filters | None = None) -> Netw
     gigabyte, these queries a second or two and a tenth of the memory. Nodes, attributes and links
     are those the projection gives.
     """
-    from .graph import _collector_paused
-
     selector = _Selector(graph, filters) if filters is not None and filters.active else None
-    with _collector_paused():  # tens of thousands of rows, nodes and links, none of them cyclic
-        chains = _Chains.read(graph.store)
-        keep = chains.selection(graph.store, selector) if selector is not None else None
+    chains = _Chains.read(graph.store)
+    keep = chains.selection(graph.store, selector) if selector is not None else None
     return chains.network(keep)
 
 
@@ -688,7 +649,7 @@ def actor_congruence_network(graph: "ClaimsGraph", filters: Filters | None = Non
     sizes (``cosine``, on the states' theme sets). ``shared`` always holds the count. The
     country filter keeps that state and its links: congruence needs the others' demands.
     """
-    normalize = _parse(Normalization, normalize, "normalisation")
+    normalize = parse_choice(Normalization, normalize, "normalisation")
     statements = select_statements(graph, filters, by_country=False)
     states = _by_state(graph, statements)
     themes = {sid: {t for e in demands for t in e.themes} for sid, (_, demands) in states.items()}
@@ -735,9 +696,9 @@ def theme_cooccurrence_network(graph: "ClaimsGraph", filters: Filters | None = N
 def build_network(graph: "ClaimsGraph", name: NetworkName | str = NetworkName.full,
                   filters: Filters | None = None, normalize: Normalization | str | None = None) -> Network:
     """One of the networks by name (see the module docstring); ``normalize`` only for actor-congruence."""
-    name = _parse(NetworkName, name, "network")
+    name = parse_choice(NetworkName, name, "network")
     if normalize is not None and name is not NetworkName.actor_congruence:
-        normalize = _parse(Normalization, normalize, "normalisation")
+        normalize = parse_choice(Normalization, normalize, "normalisation")
         if normalize is not Normalization.none:
             raise UsageError(f"--normalize applies to the actor-congruence network only, not {name.value}")
     if name is NetworkName.full:
@@ -1149,7 +1110,8 @@ def source_dataset(graph: "ClaimsGraph") -> "Dataset":
     from rdflib import Dataset, URIRef
     from rdflib.namespace import DCTERMS, PROV, RDF
 
-    from .vocab import BIBO, OA, SCO, bind_prefixes
+    from .mapping import BIBO, OA, SCO
+    from .terms import bind_prefixes
 
     rdf = graph.rdf
     home: dict[Any, set] = defaultdict(set)
@@ -1211,7 +1173,7 @@ def trig_text(dataset: "Dataset") -> str:
     """
     from rdflib import Graph
 
-    from .vocab import PREFIXES, bind_prefixes
+    from .terms import PREFIXES, bind_prefixes
 
     def body(triples) -> str:
         part = Graph()
@@ -1276,15 +1238,16 @@ class ExportResult:
             what = f"{self.triples} triples"
         else:
             what = f"{self.network} network: {self.nodes} nodes, {self.edges} edges"
-        return f"wrote {', '.join(str(p) for p in self.paths)} ({what})"
+        # A file name may hold a line end or a control character; the summary stays one line.
+        return f"wrote {', '.join(printable(str(p)) for p in self.paths)} ({what})"
 
 
 def check_combination(fmt: ExportFormat | str, network: NetworkName | str | None = None,
                       filters: Filters | None = None, normalize: Normalization | str | None = None,
                       to_stdout: bool = False) -> tuple[ExportFormat, NetworkName | None]:
     """Parse the format and network, and refuse combinations that mean nothing (UsageError)."""
-    fmt = _parse(ExportFormat, fmt, "export format")
-    network = _parse(NetworkName, network, "network") if network is not None else None
+    fmt = parse_choice(ExportFormat, fmt, "export format")
+    network = parse_choice(NetworkName, network, "network") if network is not None else None
     is_network = fmt in NETWORK_FORMATS
     if network is not None and not is_network:
         raise UsageError(f"--network applies to the network formats ({', '.join(f.value for f in NETWORK_FORMATS)}),"
@@ -1294,7 +1257,7 @@ def check_combination(fmt: ExportFormat | str, network: NetworkName | str | None
                          f" --no-group-demands apply to"
                          f" {', '.join(f.value for f in NETWORK_FORMATS)} and statements (select RDF with: scograph sparql)")
     if normalize is not None:
-        normalize = _parse(Normalization, normalize, "normalisation")
+        normalize = parse_choice(Normalization, normalize, "normalisation")
         if (network or NetworkName.full) is not NetworkName.actor_congruence and normalize is not Normalization.none:
             raise UsageError("--normalize applies to --network actor-congruence only")
     if fmt is ExportFormat.csv and to_stdout:

@@ -96,7 +96,7 @@ def _mode_for(path: Path) -> int:
 
 def read_text(path: Path, what: str = "file") -> str:
     """A UTF-8 file's text; missing, unreadable or undecodable input is a DataFileError naming it."""
-    return _decode(read_bytes(path, what), Path(path))
+    return decode(read_bytes(path, what), Path(path))
 
 
 def read_bytes(path: Path, what: str = "file") -> bytes:
@@ -132,7 +132,8 @@ def _reason(error: Exception) -> str:
     return getattr(error, "strerror", None) or str(error)
 
 
-def _decode(data: bytes, path: Path) -> str:
+def decode(data: bytes, path: Path) -> str:
+    """UTF-8 text, or a DataFileError naming the file and the first bad byte."""
     from .errors import DataFileError
 
     try:

@@ -15,29 +15,21 @@ prints as table, JSON or CSV; the records are documented in the README.
 
 from __future__ import annotations
 
-import gc
-import unicodedata
 from collections import defaultdict
-from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from .errors import DataFileError, UsageError, suggest
+from .inputs import (
+    Country, check_id, country_names, fold, parse_actor_kind, parse_country, parse_domain, parse_finding_kind, parse_level,
+)
 from .store import IRI, ClaimStore, values_clause
 from .terms import (
-    ACTOR_KINDS, CONCEPT_NAMES, DCTERMS, DOMAINS, DOMAINS_ZH, ENTITY, ENTITY_CLASSES, FINDING_KINDS, ID_SYNTAX, LEVELS,
-    LEVELS_ZH, NO_LEVEL, RDF, RDFS, SCO, entity_id, entity_iri, is_id, link_iri, local_name,
+    ACTOR_KINDS, CONCEPT_NAMES, DCTERMS, DOMAINS, ENTITY, ENTITY_CLASSES, ENTITY_TABLES, ID_SYNTAX, LEVELS,
+    NO_LEVEL, RDF, RDFS, SCO, entity_id, entity_iri, is_id, link_iri, local_name,
 )
 
-_DOMAIN_ALIASES = {
-    **{d: d for d in DOMAINS},
-    **{zh: d for d, zh in DOMAINS_ZH.items()},
-    "人文交流": "cultural",
-    "people-to-people": "cultural",
-}
-_LEVEL_ALIASES = {**{lv: lv for lv in LEVELS}, **{zh: lv for lv, zh in LEVELS_ZH.items()}, "国际": "international",
-                  "national": "domestic"}
 _TYPE_OF_CLASS = {SCO + local: kind for kind, local in ENTITY_CLASSES.items()}
 _RECORD_PREDICATES = [RDF + "type", RDFS + "label", DCTERMS + "date", DCTERMS + "isPartOf"] + [SCO + p for p in (
     "holder", "domain", "theme", "speaker", "occasion", "initiative", "document", "shapedBy", "level", "refines",
@@ -45,57 +37,6 @@ _RECORD_PREDICATES = [RDF + "type", RDFS + "label", DCTERMS + "date", DCTERMS + 
     "member", "stance", "about", "findingKind")]
 """What records are made of (evidence comes from a query of its own)."""
 _KIND_OF_CLASS = {SCO + local: kind for kind, local in ACTOR_KINDS.items()}
-
-
-def fold(text: str) -> str:
-    """Text as user input is compared: NFKC, case-folded, trimmed."""
-    return unicodedata.normalize("NFKC", text).casefold().strip()
-
-
-def parse_domain(text: str) -> str:
-    found = _DOMAIN_ALIASES.get(fold(text))
-    if found is None:
-        valid = ", ".join(f"{d} ({DOMAINS_ZH[d]})" for d in DOMAINS)
-        raise UsageError(f"unknown domain {text!r}; valid: {valid}")
-    return found
-
-
-def parse_level(text: str, allow_none: bool = False) -> str:
-    """A level's name from any of its spellings; with ``allow_none``, also ``none`` (drivers outside the three)."""
-    found = _LEVEL_ALIASES.get(fold(text))
-    if found is None and allow_none and fold(text) == NO_LEVEL:
-        return NO_LEVEL
-    if found is None:
-        valid = ", ".join(f"{lv} ({LEVELS_ZH[lv]})" for lv in LEVELS) + (f", or {NO_LEVEL}" if allow_none else "")
-        raise UsageError(f"unknown level {text!r}; valid: {valid}")
-    return found
-
-
-def parse_finding_kind(text: str) -> str:
-    kind = fold(text)
-    if kind not in FINDING_KINDS:
-        raise UsageError(f"unknown finding kind {text!r}; valid: {', '.join(FINDING_KINDS)}")
-    return kind
-
-
-def parse_actor_kind(text: str) -> str:
-    kind = fold(text).replace("_", "-")
-    if kind not in ACTOR_KINDS:
-        raise UsageError(f"unknown actor kind {text!r}; valid: {', '.join(ACTOR_KINDS)}")
-    return kind
-
-
-class Country:
-    """A state as ``--country`` resolves it."""
-
-    # Plain classes, not dataclasses: a dataclass compiles code at import, and every lookup imports this.
-    __slots__ = ("id", "alpha2", "alpha3", "label", "label_zh")
-
-    def __init__(self, id: str, alpha2: str, alpha3: str, label: str, label_zh: str):
-        self.id, self.alpha2, self.alpha3, self.label, self.label_zh = id, alpha2, alpha3, label, label_zh
-
-    def __repr__(self) -> str:
-        return f"Country({self.id!r}, {self.alpha2!r})"
 
 
 class _Facts:
@@ -126,7 +67,7 @@ class ClaimsGraph:
         self.store = store
         self.path = path
         self.record_cache = record_cache
-        """A :class:`scograph.cache.RecordCache` for a prepared store, else None (records made on each lookup)."""
+        """A :class:`scograph.store.prepared.RecordCache` for a prepared store, else None (records made on each lookup)."""
         self._rdf = rdf
         self._claims = claims
 
@@ -135,9 +76,10 @@ class ClaimsGraph:
     @classmethod
     def load(cls, path: Path | str | None = None) -> "ClaimsGraph":
         """Open a claims Turtle file (default: the packaged one), checked once per content."""
-        from . import cache
-        from .integrity import first_problem
-        from .store import OxigraphStore, read_data
+        from .store import prepared as cache
+        from .checks.integrity import first_problem
+        from .store import read_data
+        from .store.oxigraph import OxigraphStore
 
         data, resolved = read_data(Path(path) if path is not None else None)
         key = cache.content_key(data)
@@ -158,7 +100,7 @@ class ClaimsGraph:
     @classmethod
     def connect(cls, endpoint: str) -> "ClaimsGraph":
         """Answer from a remote SPARQL 1.1 query endpoint instead of a local file."""
-        from .store import SparqlEndpointStore
+        from .store.remote import SparqlEndpointStore
 
         return cls(SparqlEndpointStore(endpoint))
 
@@ -168,7 +110,7 @@ class ClaimsGraph:
         if self._rdf is None:
             from rdflib import Graph
 
-            from .vocab import bind_prefixes
+            from .terms import bind_prefixes
 
             self._rdf = Graph()
             bind_prefixes(self._rdf)
@@ -240,25 +182,13 @@ class ClaimsGraph:
         for row in rows:
             codes[row["x"]] = (row["alpha2"], row["alpha3"])
             labels[row["x"]][getattr(row["label"], "lang", "")] = row["label"]
-        names: dict[str, Country] = {}
-        for iri, (alpha2, alpha3) in codes.items():
-            country = Country(entity_id(iri), alpha2, alpha3, labels[iri].get("en", ""), labels[iri].get("zh", ""))
-            for name in (alpha2, alpha3, country.label, country.label_zh, country.id):
-                if name:
-                    names[fold(name)] = country
-        return names
+        return country_names(
+            Country(entity_id(iri), alpha2, alpha3, labels[iri].get("en", ""), labels[iri].get("zh", ""))
+            for iri, (alpha2, alpha3) in codes.items())
 
     def country(self, text: str) -> Country:
         """A state by ISO alpha-2 or alpha-3 (any case), English name or Chinese name."""
-        found = self._countries.get(fold(text))
-        if found is None:
-            codes = sorted({c.alpha2 for c in self._countries.values()})
-            if not codes:
-                raise UsageError(f"unknown country {text!r}: the graph has no states (is it empty?)")
-            raise UsageError(
-                f"unknown country {text!r}; valid: ISO alpha-2 or alpha-3 code, English or Chinese name of {', '.join(codes)}"
-            )
-        return found
+        return parse_country(text, self._countries)
 
     # ------------------------------------------------------------------ facts and records
 
@@ -318,13 +248,12 @@ class ClaimsGraph:
     def records(self, ids: list[str]) -> list[dict]:
         """The JSON records of these entities, in the order given; text that is not an id is a UsageError."""
         for given in ids:
-            _check_id(given)
+            check_id(given)
         return self._records_of(ids)
 
     def _records_of(self, ids: list[str]) -> list[dict]:
         """The records of ids the store gave (lookups): no id check, as the store holds what it holds."""
-        with _collector_paused():
-            return self._records([entity_iri(i) for i in ids])
+        return self._records([entity_iri(i) for i in ids])
 
     def _records(self, iris: list[str]) -> list[dict]:
         if self.record_cache is None:
@@ -353,7 +282,7 @@ class ClaimsGraph:
         """The records, with the kept ones that are not JSON objects (a damaged row) made again and replaced."""
         import json
 
-        from .cache import note
+        from .store.prepared import note
 
         def whole(text: str) -> bool:
             try:
@@ -589,10 +518,9 @@ class ClaimsGraph:
         The chains are those of :meth:`chains` (same filters, same order); each carries its
         driver's, expectation's and response's records and the basis of its two links.
         """
-        with _collector_paused():
-            found = self._chains(country, domain, start, end)
-            ids = sorted({chain[part] for chain in found for part in ("driver", "expectation", "response")})
-            records = dict(zip(ids, self._records([entity_iri(i) for i in ids])))
+        found = self._chains(country, domain, start, end)
+        ids = sorted({chain[part] for chain in found for part in ("driver", "expectation", "response")})
+        records = dict(zip(ids, self._records([entity_iri(i) for i in ids])))
         return [
             {"driver": records[chain["driver"]], "expectation": records[chain["expectation"]],
              "response": records[chain["response"]],
@@ -610,8 +538,7 @@ class ClaimsGraph:
         None for a group), and the ``driver_basis`` and ``response_basis`` of its links
         (stated or inferred). Ordered by expectation, driver, response.
         """
-        with _collector_paused():
-            return self._chains(country, domain, start, end)
+        return self._chains(country, domain, start, end)
 
     def _chains(self, country, domain, start, end) -> list[dict]:
         import networkx as nx
@@ -670,7 +597,7 @@ class ClaimsGraph:
 
     def driver_lineage(self, driver_id: str) -> list[str]:
         """The driver, then every broader driver it refines."""
-        _check_id(driver_id)
+        check_id(driver_id)
         rows = self.store.select("SELECT ?b ?d WHERE { ?d sco:refines* ?b }", {"d": IRI(entity_iri(driver_id))})
         ids = [entity_id(r["b"]) for r in rows]
         return [driver_id] + sorted(set(ids) - {driver_id})
@@ -713,14 +640,11 @@ class ClaimsGraph:
     def stats(self) -> dict:
         """Counts by type, and expectations per holder × domain."""
         counts: dict[str, int] = {}
-        plural = {"paper": "papers", "source": "sources", "actor": "actors", "theme": "themes", "driver": "drivers",
-                  "expectation": "expectations", "response": "responses", "initiative": "initiatives",
-                  "document": "documents", "event": "events", "indicator": "indicators", "finding": "findings"}
         rows = self.store.select("""
             SELECT ?class (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x a ?class } GROUP BY ?class""")
         by_class = {row["class"]: int(row["n"]) for row in rows}
         for kind, local in ENTITY_CLASSES.items():
-            counts[plural[kind]] = by_class.get(SCO + local, 0)
+            counts[ENTITY_TABLES[kind]] = by_class.get(SCO + local, 0)
         counts["sources"] -= counts["papers"]  # a paper is also a sco:Source
         counts["evidence"] = by_class.get(SCO + "Evidence", 0)
         counts["links"] = by_class.get(SCO + "Link", 0)
@@ -739,28 +663,6 @@ class ClaimsGraph:
             for holder in sorted({h for h, _ in table})
         ]
         return {"counts": counts, "expectations_by_holder_and_domain": matrix}
-
-
-def _check_id(text) -> None:
-    """A UsageError unless ``text`` is an id: user text never reaches a query unless it is one."""
-    if not isinstance(text, str) or not is_id(text):
-        raise UsageError(f"not an id: {text!r}; an id is {ID_SYNTAX}")
-
-
-@contextmanager
-def _collector_paused():
-    """Pause the cyclic garbage collector while records are built.
-
-    A large lookup allocates hundreds of thousands of small acyclic dicts and strings, and the
-    collector's passes over them cost a quarter of the time; reference counting frees them all.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _first_problem(error: ValueError) -> str:

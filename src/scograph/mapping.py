@@ -18,13 +18,16 @@ from decimal import Decimal
 from dataclasses import dataclass
 from typing import Any
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from . import model as m
 from . import terms
-from .vocab import BIBO, ENTITY, OA, SCO, bind_prefixes
+from .terms import bind_prefixes
+
+# The rdflib namespaces of terms' IRIs, for the code that builds rdflib graphs.
+SCO, ENTITY, BIBO, OA = (Namespace(iri) for iri in (terms.SCO, terms.ENTITY, terms.BIBO, terms.OA))
 
 
 @dataclass(frozen=True)
@@ -163,25 +166,12 @@ FIELDS: dict[type, list[FieldMap]] = {
     ],
 }
 
+_ALSO_TYPED = {m.Paper: [SCO.Source, BIBO.AcademicArticle], m.Theme: [SKOS.Concept]}
 CLASSES: dict[type, list[URIRef]] = {
-    m.Paper: [SCO.Paper, SCO.Source, BIBO.AcademicArticle],
-    m.Source: [SCO.Source],
-    m.Actor: [SCO.Actor],
-    m.Theme: [SCO.Theme, SKOS.Concept],
-    m.Driver: [SCO.Driver],
-    m.Expectation: [SCO.Expectation],
-    m.Response: [SCO.Response],
-    m.Initiative: [SCO.Initiative],
-    m.Document: [SCO.Document],
-    m.Event: [SCO.Event],
-    m.Indicator: [SCO.Indicator],
-    m.Finding: [SCO.Finding],
+    cls: [SCO[terms.ENTITY_CLASSES[kind]], *_ALSO_TYPED.get(cls, [])] for kind, cls in m.ENTITY_TYPES.items()
 }
-_CLAIMS_FIELD = {
-    m.Paper: "papers", m.Source: "sources", m.Actor: "actors", m.Theme: "themes", m.Driver: "drivers",
-    m.Expectation: "expectations", m.Response: "responses", m.Initiative: "initiatives",
-    m.Document: "documents", m.Event: "events", m.Indicator: "indicators", m.Finding: "findings",
-}
+"""Model class -> its RDF classes, its own class first (a paper is also a source)."""
+_CLAIMS_FIELD = {cls: terms.ENTITY_TABLES[kind] for kind, cls in m.ENTITY_TYPES.items()}
 
 
 def iri(entity_id: str) -> URIRef:
@@ -481,9 +471,8 @@ def _read_field(graph: Graph, subject: URIRef, field: FieldMap) -> Any:
 
 
 def _model_for(types: set) -> type | None:
-    for kind in (m.Paper, m.Source, m.Actor, m.Theme, m.Driver, m.Expectation, m.Response,
-                 m.Initiative, m.Document, m.Event, m.Indicator, m.Finding):
-        if CLASSES[kind][0] in types:
+    for kind, classes in CLASSES.items():  # papers before sources
+        if classes[0] in types:
             return kind
     return None
 
@@ -513,10 +502,6 @@ def graph_to_claims(graph: Graph) -> m.Claims:
             continue
         buckets[_CLAIMS_FIELD[kind]].append(read_entity(graph, subject, kind))
     return m.Claims(**buckets)
-
-
-def entity_kind_for(graph: Graph, subject: URIRef) -> type | None:
-    return _model_for(set(graph.objects(subject, RDF.type)))
 
 
 DESCRIBE_ENTITY = """

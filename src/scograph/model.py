@@ -14,12 +14,11 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from .terms import ID_MAX_LENGTH, ID_PATTERN
+from .terms import DATE_PATTERN, ID_MAX_LENGTH, ID_PATTERN
 
 # Characters XML 1.0 forbids, plus the other C0/C1 controls: they break GraphML,
 # SPARQL results and terminals, and no curated text needs them.
 _FORBIDDEN_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
-DATE_PATTERN = r"^\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?$"
 
 
 def _clean_text(value: str) -> str:

@@ -11,9 +11,8 @@ import networkx as nx
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
-from .mapping import ACTOR_CLASSES, BASES, CLASSES, DOMAINS, LEVELS, MODELS, entity_id, link_iri
+from .mapping import ACTOR_CLASSES, BASES, CLASSES, DOMAINS, ENTITY, LEVELS, MODELS, SCO, entity_id, link_iri
 from .terms import local_name
-from .vocab import ENTITY, SCO
 
 _TYPE_NAMES = {classes[0]: kind.__name__.lower() for kind, classes in CLASSES.items()}
 _CONCEPT_NAMES = {

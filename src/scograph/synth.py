@@ -123,7 +123,7 @@ class Profile:
 
 def measure(claims: m.Claims) -> Profile:
     """The proportions of ``claims``; raises DataFileError when it has too little to measure."""
-    from .provenance import iter_evidence
+    from .checks.quotes import iter_evidence
 
     missing = [name for name in ("papers",) + _AT_LEAST_ONE if not getattr(claims, name)]
     if missing:
@@ -813,13 +813,13 @@ class _Writer:
         from rdflib import BNode, Literal
         from rdflib.namespace import RDF, XSD
 
-        from .vocab import ENTITY, PREFIXES
+        from .terms import ENTITY, PREFIXES
 
         self.syntax = syntax
         self.BNode, self.Literal, self.rdf_type = BNode, Literal, RDF.type
         self.xsd_integer = XSD.integer
         self.entity_ns = str(ENTITY)
-        self.prefixes = sorted(((prefix, str(ns)) for prefix, ns in PREFIXES.items()), key=lambda p: -len(p[1]))
+        self.prefixes = sorted(PREFIXES.items(), key=lambda p: -len(p[1]))
         self.vocabulary: dict = {}
         self.blanks = 0
 

@@ -1,16 +1,17 @@
 """The vocabulary's IRIs and concept names as plain strings.
 
-Lookups run on every CLI call, so this module imports nothing heavy (no rdflib,
-no pydantic); ``vocab`` and ``mapping`` build their rdflib terms from it.
+Every IRI, prefix and entity kind is written here once. Lookups run on every CLI call, so this
+module imports nothing heavy (no rdflib, no pydantic); :mod:`scograph.mapping` builds its rdflib
+namespaces from these strings.
 """
 
 from __future__ import annotations
 
 SCO = "https://w3id.org/scograph/vocab#"
+"""scograph's classes and properties, defined with labels and comments in Chinese and English
+in ``resources/vocab.ttl``."""
 ENTITY = "https://w3id.org/scograph/id/"
-ID_PATTERN = r"^[a-z0-9]+(?:[-.][a-z0-9]+)*$"
-"""The grammar of an entity id (``exp-tj-anti-drug-centre``): the typed model's, and the load check's."""
-ID_MAX_LENGTH = 120
+"""One IRI per entity, the entity's id appended."""
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
@@ -20,18 +21,35 @@ PROV = "http://www.w3.org/ns/prov#"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 BIBO = "http://purl.org/ontology/bibo/"
 OA = "http://www.w3.org/ns/oa#"
+"""The W3C Web Annotation vocabulary: every quote is also an annotation target (a TextQuoteSelector)."""
+OWL = "http://www.w3.org/2002/07/owl#"
+SH = "http://www.w3.org/ns/shacl#"
 
-SPARQL_PREFIXES = f"""PREFIX sco: <{SCO}>
-PREFIX scoid: <{ENTITY}>
-PREFIX rdf: <{RDF}>
-PREFIX rdfs: <{RDFS}>
-PREFIX xsd: <{XSD}>
-PREFIX dcterms: <{DCTERMS}>
-PREFIX prov: <{PROV}>
-PREFIX skos: <{SKOS}>
-PREFIX bibo: <{BIBO}>
-PREFIX oa: <{OA}>
-"""
+PREFIXES = {
+    "sco": SCO, "scoid": ENTITY, "rdf": RDF, "rdfs": RDFS, "xsd": XSD, "skos": SKOS, "dcterms": DCTERMS,
+    "bibo": BIBO, "prov": PROV, "oa": OA, "owl": OWL, "sh": SH,
+}
+"""THE prefix table: every query may use these undeclared, every RDF file scograph writes binds them."""
+DATA_PREFIXES = {prefix: namespace for prefix, namespace in PREFIXES.items() if prefix not in ("owl", "sh")}
+"""The prefixes of the data itself (the vocabulary and the shapes also use ``owl:`` and ``sh:``)."""
+ENDPOINT_PREFIXES = {prefix: DATA_PREFIXES[prefix]
+                     for prefix in ("sco", "scoid", "rdf", "rdfs", "xsd", "dcterms", "prov", "skos", "bibo", "oa")}
+"""The data's prefixes in the order the endpoint's home page has always listed them."""
+SPARQL_PREFIXES = "".join(f"PREFIX {prefix}: <{namespace}>\n" for prefix, namespace in ENDPOINT_PREFIXES.items())
+
+
+def bind_prefixes(graph) -> None:
+    """Bind :data:`PREFIXES` on an rdflib graph (or dataset), overriding rdflib's defaults."""
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace, override=True)
+
+
+def resource_text(name: str) -> str:
+    """A packaged resource (``vocab.ttl``, ``shapes.ttl``) as text."""
+    from importlib import resources
+
+    return resources.files("scograph").joinpath("resources", name).read_text(encoding="utf-8")
+
 
 DOMAINS = ("political", "security", "economic", "cultural")
 DOMAINS_ZH = {"political": "政治", "security": "安全", "economic": "经济", "cultural": "人文"}
@@ -76,6 +94,8 @@ ENTITY_CLASSES = {
     "indicator": "Indicator",
     "finding": "Finding",
 }
+ENTITY_TABLES = {kind: kind + "s" for kind in ENTITY_CLASSES}
+"""Record type -> its table in the curation files, its field of ``Claims`` and its count in ``stats`` (``actors``)."""
 
 CONCEPT_NAMES = {
     **{SCO + name: name for name in DOMAINS},
@@ -91,6 +111,8 @@ CONCEPT_NAMES = {
 ID_PATTERN = r"^[a-z0-9]+(?:[-.][a-z0-9]+)*$"
 """The id grammar: lower-case letters and digits in words joined by '-' or '.' (``exp-tj-anti-drug-centre``)."""
 ID_MAX_LENGTH = 120
+DATE_PATTERN = r"^\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?$"
+"""A partial date: a year, a month or a day (``2019``, ``2019-04``, ``2019-04-26``)."""
 ID_SYNTAX = "lower-case letters and digits in words joined by '-' or '.', e.g. exp-tj-anti-drug-centre"
 
 

@@ -142,7 +142,7 @@ def make_server(settings: ServerSettings, log=None) -> ScographServer:
 
     A bad setting is a UsageError, an unusable data file a DataFileError.
     """
-    from .. import cache
+    from ..store import prepared as cache
     from ..graph import ClaimsGraph
     from ..store import read_data
     from .site import Site

@@ -23,8 +23,8 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import PlainTextResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from ..answers import Refusal
-from ..negotiation import MEDIA_TYPES, _offered, choose_format, negotiate
+from .answers import Refusal
+from .negotiation import MEDIA_TYPES, _offered, choose_format, negotiate
 from ..terms import ENTITY
 from . import protocol
 from .connections import SECURITY_HEADERS

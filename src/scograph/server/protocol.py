@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qsl, unquote
 
-from ..answers import READ_ONLY, QueryJob, Refusal, _first_line
+from .answers import READ_ONLY, QueryJob, Refusal, _first_line
 
 MAX_FIELDS = 100
 UPDATE_PARAMETERS = ("update", "using-graph-uri", "using-named-graph-uri")

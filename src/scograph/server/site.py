@@ -13,7 +13,7 @@ import sys
 import threading
 from typing import Any, Callable
 
-from ..answers import PREFIXES, serialize_triples
+from .answers import PREFIXES, serialize_triples
 from ..errors import UsageError, suggest
 from ..terms import DCTERMS, ENTITY, RDF, XSD
 from . import templates
@@ -295,7 +295,7 @@ class Site:
 
     def search_hits(self, text: str) -> tuple[int, list[dict], str | None]:
         """How many entities match, the first :data:`SEARCH_HITS_SHOWN` of them, and a message if the text is refused."""
-        from ..graph import fold
+        from ..inputs import fold
 
         key = fold(text)
         if not key:
@@ -337,14 +337,12 @@ def rdf_bytes(triples: list, fmt: str) -> bytes:
         return serialize_triples(triples, fmt)
     from rdflib import Graph
 
-    from ..vocab import PREFIXES as RDFLIB_PREFIXES
-    from ..vocab import bind_prefixes
+    from ..terms import DATA_PREFIXES, bind_prefixes
 
     graph = Graph()
     bind_prefixes(graph)
     graph.parse(data=serialize_triples(triples, "nt").decode("utf-8"), format="nt")
-    context = {prefix: str(namespace) for prefix, namespace in RDFLIB_PREFIXES.items() if prefix not in ("sh", "owl")}
-    return graph.serialize(format="json-ld", context=context, indent=2, ensure_ascii=False).encode("utf-8")
+    return graph.serialize(format="json-ld", context=dict(DATA_PREFIXES), indent=2, ensure_ascii=False).encode("utf-8")
 
 
 def service_description(endpoint: str, triples: int, fmt: str) -> bytes:

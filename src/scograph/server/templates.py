@@ -11,7 +11,7 @@ import re
 from functools import lru_cache
 from urllib.parse import quote, urlencode
 
-from ..terms import DOMAINS, DOMAINS_ZH, ENTITY, LEVELS_ZH
+from ..terms import DOMAINS, DOMAINS_ZH, ENDPOINT_PREFIXES, ENTITY, LEVELS_ZH
 
 FORMAT_CHOICES = [("html", "HTML table"), ("json", "SPARQL JSON"), ("xml", "SPARQL XML"), ("csv", "CSV"),
                   ("tsv", "TSV"), ("turtle", "Turtle (CONSTRUCT, DESCRIBE)"), ("jsonld", "JSON-LD (CONSTRUCT, DESCRIBE)")]
@@ -27,12 +27,8 @@ LEVEL_NAMES = {"domestic": "Domestic level", "regional": "Regional level", "inte
 FINDING_NAMES = {"comparison": "Comparisons between the members", "trend": "Trends", "assessment": "Assessments",
                  "conclusion": "Conclusions", "rationale": "Reasons for the recommendations"}
 VOICE_NAMES = {"reported": "reported", "quoted": "quoted", "authors": "the authors' words"}
-_PREFIXES = {
-    "https://w3id.org/scograph/vocab#": "sco:", ENTITY: "scoid:", "http://www.w3.org/1999/02/22-rdf-syntax-ns#": "rdf:",
-    "http://www.w3.org/2000/01/rdf-schema#": "rdfs:", "http://www.w3.org/2001/XMLSchema#": "xsd:",
-    "http://purl.org/dc/terms/": "dcterms:", "http://www.w3.org/ns/prov#": "prov:",
-    "http://www.w3.org/2004/02/skos/core#": "skos:", "http://purl.org/ontology/bibo/": "bibo:",
-}
+# The pages have always written oa: IRIs in full.
+_PREFIXES = {namespace: prefix + ":" for prefix, namespace in ENDPOINT_PREFIXES.items() if prefix != "oa"}
 _HIDDEN_FIELDS = {"id", "type", "label", "label_zh", "description_en", "description_zh", "evidence", "links_out", "links_in"}
 
 

@@ -26,7 +26,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..answers import Answer, QueryJob, answer_query
+from .answers import Answer, QueryJob, answer_query
 from ..errors import DataFileError
 
 CHUNK = 256 * 1024
@@ -107,10 +107,10 @@ class Reply:
 
 
 def _open_store(source: DataSource):
-    from ..store import OxigraphStore
+    from ..store.oxigraph import OxigraphStore
 
     if source.prepared_key is not None:
-        from .. import cache
+        from ..store import prepared as cache
 
         store = cache.open_prepared(source.prepared_key)
         if store is not None:
@@ -191,7 +191,7 @@ def worker_main(inbox, outbox) -> None:
     except (EOFError, OSError):
         return
     try:
-        from ..answers import check_query
+        from .answers import check_query
         from . import templates
 
         store = _open_store(source)

@@ -4,7 +4,7 @@ Keyed by the SHA-256 of the file's bytes, so an edited file is never answered fr
 stale cache. Three things are kept:
 
 - ``<key>.valid-<code>``: a stamp saying the file passed the load checks
-  (``scograph.integrity``), so that later calls need not check it again; ``<code>`` is a
+  (``scograph.checks.integrity``), so that later calls need not check it again; ``<code>`` is a
   digest of the checks, so a file checked by other rules is checked again;
 - ``<key>.oxigraph/``: for a large file, an on-disk Oxigraph index, opened read-only
   instead of parsing the Turtle again;
@@ -57,7 +57,7 @@ def cache_dir() -> Path | None:
 
 def note(message: str) -> None:
     """One line on stderr about something the cache did that the user may want to know of."""
-    from .errors import printable
+    from ..errors import printable
 
     print(f"note: {printable(message)}", file=sys.stderr, flush=True)
 
@@ -68,14 +68,14 @@ def content_key(data: bytes) -> str:
 
 def code_digest(names: tuple[str, ...]) -> str:
     """A digest of these modules of scograph: what a cache entry made by their code is named by."""
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parents[1]  # scograph/
     digest = hashlib.sha256()
     for name in names:
         digest.update((here / name).read_bytes())
     return digest.hexdigest()[:16]
 
 
-CHECK_CODE = ("integrity.py", "terms.py")
+CHECK_CODE = ("checks/integrity.py", "terms.py")
 """The modules whose code decides what a validation stamp vouches for: the load checks and the id grammar."""
 
 
@@ -118,7 +118,7 @@ def prepared_index(key: str, data: bytes, path: Path):
         return None
     store, may_build = _open_or_set_aside(target, path)
     if store is None and may_build:
-        from .progress import status
+        from ..progress import status
 
         with status(f"indexing {path.name} ({len(data) / 1e6:.1f} MB) once, for later calls"):
             store = build_prepared(key, data, path)
@@ -237,8 +237,8 @@ def build_prepared(key: str, data: bytes, path: Path):
 
     import pyoxigraph as ox
 
-    from .errors import DataFileError
-    from .store import bulk_load_turtle
+    from ..errors import DataFileError
+    from .oxigraph import bulk_load_turtle
 
     target = prepared_store_path(key)
     if target is None:
@@ -278,7 +278,7 @@ def build_prepared(key: str, data: bytes, path: Path):
     return store
 
 
-RECORD_CODE = ("graph.py", "terms.py", "store.py")
+RECORD_CODE = ("graph.py", "terms.py", "store/__init__.py", "store/oxigraph.py")
 """The modules whose code decides what a record holds: their digest names the records file."""
 
 

@@ -549,3 +549,15 @@ def bind(lexed: QueryText, bindings: Mapping[str, Any], substitute: bool = False
             variable(name)
             substitutions[ox.Variable(name)] = term(rest.pop(name))
     return (lexed.with_values(values_block(rest)) if rest else lexed.text), substitutions
+
+
+@functools.lru_cache(maxsize=128)
+def lexed(text: str):
+    """The query as :func:`read` reads it (cached by text); a refusal is a SparqlSyntaxError."""
+    from ..errors import SparqlSyntaxError
+
+    try:
+        return read(text)
+    except QueryTextError as error:
+        raise SparqlSyntaxError(error.message if error.kind == "limit" else f"SPARQL syntax error: {error.message}",
+                                error.line, error.column) from None

@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from .store import ClaimStore
-from .terms import ENTITY, ENTITY_CLASSES, ID_MAX_LENGTH, ID_PATTERN, entity_id
+from ..store import ClaimStore
+from ..terms import ENTITY, ENTITY_CLASSES, ID_MAX_LENGTH, ID_PATTERN, entity_id
 
 ENTITY_SCAN = """
     SELECT ?x ?lang WHERE {

@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .model import ANCHOR_LENGTH, Anchor, Claims, Evidence
+from ..errors import Problem
+from ..model import ANCHOR_LENGTH, Anchor, Claims, Evidence
 
 _SUP = re.compile(r"<sup>.*?</sup>", re.S)
 _SPACE = re.compile(r"\s+")
@@ -84,14 +85,22 @@ def split_pages(text: str, first_page: int) -> dict[int, Page]:
     return pages
 
 
-@dataclass(frozen=True)
-class QuoteProblem:
-    entity: str
-    evidence: Evidence
-    reason: str
+class QuoteProblem(Problem):
+    """A :class:`~scograph.errors.Problem` of one piece of evidence: ``where`` is the entity (or link) it backs."""
 
-    def __str__(self) -> str:
-        return f"{self.entity}: p. {self.evidence.page}: {self.reason}: {self.evidence.quote[:40]}…"
+    __slots__ = ("evidence", "reason")
+
+    def __init__(self, entity: str, evidence: Evidence, reason: str):
+        super().__init__(entity, f"p. {evidence.page}: {reason}: {evidence.quote[:40]}…", "verbatim-quote")
+        self.evidence = evidence
+        self.reason = reason
+
+    @property
+    def entity(self) -> str:
+        return self.where
+
+    def __str__(self) -> str:  # the rule is named where the problem is reported against a file
+        return f"{self.where}: {self.message}"
 
 
 def iter_evidence(claims: Claims):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from .errors import Problem, suggest
-from .model import ActorKind, Claims, Entity
+from ..errors import Problem, suggest
+from ..model import ActorKind, Claims, Entity
 
 # field name -> the kinds of entity it may point to ("actor:state" narrows by actor kind)
 REFERENCES: dict[str, dict[str, tuple[str, ...]]] = {
@@ -89,7 +89,7 @@ def check_claims(claims: Claims, locate: Callable[[str], str] = str) -> list[Pro
             cited_by[key] = source.id
 
     papers = {paper.id: paper for paper in claims.papers}
-    from .provenance import iter_evidence
+    from .quotes import iter_evidence
 
     for entity_id, evidence in iter_evidence(claims):
         owner = entity_id.split(" → ")[0]

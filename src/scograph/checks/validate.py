@@ -11,9 +11,8 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from .errors import Problem, ValidationFailed
-from .terms import local_name
-from .vocab import ENTITY
+from ..errors import Problem, ValidationFailed
+from ..terms import ENTITY
 
 
 def _entity_lines(text: str) -> dict[str, int]:
@@ -26,44 +25,13 @@ def _entity_lines(text: str) -> dict[str, int]:
     return lines
 
 
-def _owner(node) -> str:
-    text = str(node)
-    return text[len(str(ENTITY)):].split("/", 1)[0] if text.startswith(str(ENTITY)) else text
-
-
-def shacl_problems(rdf) -> list[tuple[str, str, str]]:
-    """(entity id, message, rule) for each SHACL violation of the packaged shapes."""
-    from pyshacl import validate
-    from rdflib import Graph
-    from rdflib.namespace import RDF, SH
-
-    from .vocab import resource_text
-
-    shapes = Graph().parse(data=resource_text("shapes.ttl"), format="turtle")
-    vocabulary = Graph().parse(data=resource_text("vocab.ttl"), format="turtle")
-    conforms, report, _ = validate(rdf, shacl_graph=shapes, ont_graph=vocabulary, inference="none",
-                                   allow_warnings=True)
-    found = []
-    if conforms:
-        return found
-    for result in report.subjects(RDF.type, SH.ValidationResult):
-        focus = report.value(result, SH.focusNode)
-        path = report.value(result, SH.resultPath)
-        message = report.value(result, SH.resultMessage)
-        component = report.value(result, SH.sourceConstraintComponent)
-        path_name = local_name(str(path)) if path is not None else ""
-        rule = "shacl:" + str(component).rsplit("#", 1)[-1] if component is not None else "shacl"
-        where = str(focus)[len(str(ENTITY)):] if str(focus).startswith(str(ENTITY)) else str(focus)
-        found.append((_owner(focus), f"{where}: {path_name + ': ' if path_name else ''}{message}", rule))
-    return sorted(found)
-
-
 def validate_file(path: Path | None = None, paper_text: str | None = None) -> int:
     """Validate a claims file; return the number of entities checked, or raise ValidationFailed."""
-    from .checks import check_claims
-    from .mapping import graph_to_claims
-    from .provenance import check_quotes
-    from .store import parse_turtle
+    from .references import check_claims
+    from .shacl import shacl_problems
+    from ..mapping import graph_to_claims
+    from .quotes import check_quotes
+    from ..store import parse_turtle
 
     rdf, resolved = parse_turtle(path)
     lines = _entity_lines(resolved.read_text(encoding="utf-8"))
@@ -87,7 +55,7 @@ def validate_file(path: Path | None = None, paper_text: str | None = None) -> in
         for paper in claims.papers:
             for problem in check_quotes(claims, paper.id, paper_text, paper.first_page):
                 owner = problem.entity.split(" → ")[0]
-                problems.append(Problem(locate(owner), str(problem), "verbatim-quote"))
+                problems.append(Problem(locate(owner), str(problem), problem.rule))
     if problems:
         raise ValidationFailed(problems, str(resolved))
     return len(claims.entities())

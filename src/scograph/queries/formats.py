@@ -239,7 +239,7 @@ def triples(items: Iterable, fmt: str, *, max_rows: int | None = None, max_bytes
 
 def read_capped(response, limit: int = MAX_REMOTE_ANSWER_BYTES, what: str = "the endpoint") -> bytes:
     """At most ``limit`` bytes of a response; a longer one is an EndpointError (never read whole)."""
-    from .errors import EndpointError
+    from ..errors import EndpointError
 
     body = response.read(limit + 1)
     if len(body) > limit:
@@ -251,7 +251,7 @@ def parse_solutions(body: bytes, media_type: str, where: str):
     """An endpoint's SPARQL results (JSON, XML or TSV) parsed by pyoxigraph: QuerySolutions or QueryBoolean."""
     import pyoxigraph as ox
 
-    from .errors import EndpointError
+    from ..errors import EndpointError
 
     syntax = ox.QueryResultsFormat.from_media_type(media_type) if media_type else ox.QueryResultsFormat.JSON
     if syntax is None or syntax == ox.QueryResultsFormat.CSV:  # CSV drops the terms' kinds: not readable back
@@ -266,7 +266,7 @@ def parse_graph(body: bytes, media_type: str, where: str) -> list:
     """An endpoint's RDF graph (N-Triples, Turtle, RDF/XML, JSON-LD …) parsed by pyoxigraph, as triples."""
     import pyoxigraph as ox
 
-    from .errors import EndpointError
+    from ..errors import EndpointError
 
     syntax = ox.RdfFormat.from_media_type(media_type) if media_type else ox.RdfFormat.N_TRIPLES
     if syntax is None:

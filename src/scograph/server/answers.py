@@ -11,12 +11,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .negotiation import MEDIA_TYPES, _offered, choose_format
-from .sparql_results import MAX_ANSWER_BYTES
-from .terms import BIBO, DCTERMS, ENTITY, OA, PROV, RDF, RDFS, SCO, SKOS, XSD
-
-PREFIXES = {"sco": SCO, "scoid": ENTITY, "rdf": RDF, "rdfs": RDFS, "xsd": XSD, "dcterms": DCTERMS,
-            "prov": PROV, "skos": SKOS, "bibo": BIBO, "oa": OA}
-"""Prefixes a query may use without declaring them (its own PREFIX lines win)."""
+from ..queries.formats import MAX_ANSWER_BYTES
+from ..terms import ENDPOINT_PREFIXES as PREFIXES
+from ..terms import XSD
 
 # --------------------------------------------------------------------- answers
 
@@ -108,7 +105,7 @@ def check_query(text: str) -> CheckedQuery:
     from pyparsing import ParseBaseException
     from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 
-    from . import sparql_text
+    from ..queries import text as sparql_text
 
     if not text.strip():
         raise Refusal(400, "the query is empty; send a SPARQL query in the 'query' parameter or the request body")
@@ -219,7 +216,7 @@ def _table(names: list[str], rows, max_rows: int, max_bytes: int, unit: str) -> 
 
 def serialize_triples(triples: list, fmt: str) -> bytes:
     """Triples as Turtle, N-Triples, JSON-LD or RDF/XML (pyoxigraph's writers, the default prefixes)."""
-    from .sparql_results import triples as write_triples
+    from ..queries.formats import triples as write_triples
 
     return write_triples(triples, fmt, max_bytes=None, prefixes=PREFIXES).body or b""
 
@@ -267,7 +264,7 @@ def _first_line(error: BaseException) -> str:
 def _answer_query(store, job: QueryJob, max_rows: int, max_bytes: int) -> Answer:
     import pyoxigraph as ox
 
-    from . import sparql_results
+    from ..queries import formats as sparql_results
 
     checked = check_query(job.query)
     kind = "graph" if checked.form in ("CONSTRUCT", "DESCRIBE") else "solutions"

@@ -1,0 +1,147 @@
+"""What a user types, as the library's words: countries, domains, levels, kinds, ids, dates, choices.
+
+Every parser raises a :class:`~scograph.errors.UsageError` that says what was wrong and what
+is valid. Lookups parse their options on every CLI call, so this module imports nothing heavy;
+it needs no graph, except that the states a country may be come from one (:func:`country_names`).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from enum import Enum
+from typing import TYPE_CHECKING, Any
+
+from .errors import UsageError
+if TYPE_CHECKING:
+    from datetime import date
+
+from .terms import ACTOR_KINDS, DATE_PATTERN, DOMAINS, DOMAINS_ZH, FINDING_KINDS, ID_SYNTAX, LEVELS, LEVELS_ZH, NO_LEVEL, is_id
+
+_DOMAIN_ALIASES = {
+    **{d: d for d in DOMAINS},
+    **{zh: d for d, zh in DOMAINS_ZH.items()},
+    "人文交流": "cultural",
+    "people-to-people": "cultural",
+}
+_LEVEL_ALIASES = {**{lv: lv for lv in LEVELS}, **{zh: lv for lv, zh in LEVELS_ZH.items()}, "国际": "international",
+                  "national": "domestic"}
+
+def fold(text: str) -> str:
+    """Text as user input is compared: NFKC, case-folded, trimmed."""
+    return unicodedata.normalize("NFKC", text).casefold().strip()
+
+
+def parse_domain(text: str) -> str:
+    found = _DOMAIN_ALIASES.get(fold(text))
+    if found is None:
+        valid = ", ".join(f"{d} ({DOMAINS_ZH[d]})" for d in DOMAINS)
+        raise UsageError(f"unknown domain {text!r}; valid: {valid}")
+    return found
+
+
+def parse_level(text: str, allow_none: bool = False) -> str:
+    """A level's name from any of its spellings; with ``allow_none``, also ``none`` (drivers outside the three)."""
+    found = _LEVEL_ALIASES.get(fold(text))
+    if found is None and allow_none and fold(text) == NO_LEVEL:
+        return NO_LEVEL
+    if found is None:
+        valid = ", ".join(f"{lv} ({LEVELS_ZH[lv]})" for lv in LEVELS) + (f", or {NO_LEVEL}" if allow_none else "")
+        raise UsageError(f"unknown level {text!r}; valid: {valid}")
+    return found
+
+
+def parse_finding_kind(text: str) -> str:
+    kind = fold(text)
+    if kind not in FINDING_KINDS:
+        raise UsageError(f"unknown finding kind {text!r}; valid: {', '.join(FINDING_KINDS)}")
+    return kind
+
+
+def parse_actor_kind(text: str) -> str:
+    kind = fold(text).replace("_", "-")
+    if kind not in ACTOR_KINDS:
+        raise UsageError(f"unknown actor kind {text!r}; valid: {', '.join(ACTOR_KINDS)}")
+    return kind
+
+
+def check_id(text) -> None:
+    """A UsageError unless ``text`` is an id: user text never reaches a query unless it is one."""
+    if not isinstance(text, str) or not is_id(text):
+        raise UsageError(f"not an id: {text!r}; an id is {ID_SYNTAX}")
+
+
+class Country:
+    """A state as ``--country`` resolves it."""
+
+    __slots__ = ("id", "alpha2", "alpha3", "label", "label_zh")
+
+    def __init__(self, id: str, alpha2: str, alpha3: str, label: str, label_zh: str):
+        self.id, self.alpha2, self.alpha3, self.label, self.label_zh = id, alpha2, alpha3, label, label_zh
+
+    def __repr__(self) -> str:
+        return f"Country({self.id!r}, {self.alpha2!r})"
+
+
+
+
+def country_names(countries: Iterable[Country]) -> dict[str, Country]:
+    """Every spelling of each state (codes, names, id), folded, -> the state."""
+    names: dict[str, Country] = {}
+    for country in countries:
+        for name in (country.alpha2, country.alpha3, country.label, country.label_zh, country.id):
+            if name:
+                names[fold(name)] = country
+    return names
+
+
+def parse_country(text: str, names: dict[str, Country]) -> Country:
+    """A state by any spelling of :func:`country_names`."""
+    found = names.get(fold(text))
+    if found is None:
+        codes = sorted({c.alpha2 for c in names.values()})
+        if not codes:
+            raise UsageError(f"unknown country {text!r}: the graph has no states (is it empty?)")
+        raise UsageError(
+            f"unknown country {text!r}; valid: ISO alpha-2 or alpha-3 code, English or Chinese name of {', '.join(codes)}"
+        )
+    return found
+
+
+def choices(enum: type[Enum]) -> str:
+    return ", ".join(item.value for item in enum)
+
+
+def parse_choice(enum: type[Enum], value: Any, what: str):
+    """A member of ``enum`` by its value, any case."""
+    if isinstance(value, enum):
+        return value
+    try:
+        return enum(str(value).strip().lower())
+    except ValueError:
+        raise UsageError(f"unknown {what} {value!r}; valid: {choices(enum)}") from None
+
+
+_DATE = re.compile(DATE_PATTERN)
+"""The partial dates of ``scograph.model.PartialDate``."""
+
+
+def date_span(text: str) -> tuple[date, date]:
+    """The days a partial date stands for: ``2019`` → 2019-01-01…2019-12-31, ``2019-04`` → April."""
+    import calendar  # only exports and --since/--until need dates: not worth every lookup's start-up
+    from datetime import date
+
+    if not _DATE.match(text or ""):
+        raise UsageError(f"invalid date {text!r}; use YYYY, YYYY-MM or YYYY-MM-DD")
+    parts = [int(p) for p in text.split("-")]
+    year = parts[0]
+    if len(parts) == 1:
+        return date(year, 1, 1), date(year, 12, 31)
+    month, last = parts[1], calendar.monthrange(year, parts[1])[1]
+    if len(parts) == 2:
+        return date(year, month, 1), date(year, month, last)
+    if parts[2] > last:
+        raise UsageError(f"invalid date {text!r}: {calendar.month_name[month]} {year} has {last} days")
+    day = date(year, month, parts[2])
+    return day, day
