@@ -154,6 +154,7 @@ def matplotlib():
     return requires("matplotlib", "pip install 'scograph[plot]'")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("picture", list(CASES))
 def test_each_picture_renders_with_its_labels_as_text(graph, matplotlib, picture):
     options, labels = CASES[picture]
@@ -168,6 +169,7 @@ def test_each_picture_renders_with_its_labels_as_text(graph, matplotlib, picture
     assert "<title>" in svg.body.decode()  # the shapes' tooltips
 
 
+@pytest.mark.slow
 def test_picture_sizes(graph, matplotlib):
     flows = data.chain_flows(graph, country="TJ")
     most = max(len(flows.column(i)) for i in range(3))
@@ -179,6 +181,7 @@ def test_picture_sizes(graph, matplotlib):
     assert png_size(plots.render(graph, "heatmap", "png").body) == (980, 150 + 26 * themes)
 
 
+@pytest.mark.slow
 def test_chinese_labels_are_drawn_in_a_cjk_font(graph, matplotlib):
     from matplotlib import font_manager
     from matplotlib.ft2font import FT2Font
@@ -196,6 +199,7 @@ def test_chinese_labels_are_drawn_in_a_cjk_font(graph, matplotlib):
     assert "动因" in svg_text(sankey.body) and "阿富汗问题" in svg_text(sankey.body)
 
 
+@pytest.mark.slow
 def test_no_cjk_font_names_the_package_to_install(graph, matplotlib, tmp_path, monkeypatch):
     from scograph.plots import fonts
 
@@ -212,6 +216,7 @@ def test_no_cjk_font_names_the_package_to_install(graph, matplotlib, tmp_path, m
 EXTERNAL = re.compile(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", re.I)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("picture", list(CASES))
 def test_html_is_self_contained(graph, matplotlib, picture):
     options, labels = CASES[picture]
@@ -224,6 +229,7 @@ def test_html_is_self_contained(graph, matplotlib, picture):
     assert page.count("<tr>") > 1  # the numbers behind the picture
 
 
+@pytest.mark.slow
 def test_write_picks_the_format_from_the_suffix(graph, matplotlib, tmp_path):
     rendered = plots.write(graph, "network", tmp_path / "n.svg")
     assert rendered.format.value == "svg" and (tmp_path / "n.svg").read_bytes() == rendered.body

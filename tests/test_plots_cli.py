@@ -21,6 +21,7 @@ WITHOUT_MATPLOTLIB = [sys.executable, "-c",
 """The console script in a Python where ``import matplotlib`` fails, as it does without the extra."""
 
 
+@pytest.mark.slow
 def test_plot_writes_the_picture_and_says_so(runner, tmp_path):
     requires("matplotlib", "pip install 'scograph[plot]'")
     output = tmp_path / "tj.png"
@@ -31,6 +32,7 @@ def test_plot_writes_the_picture_and_says_so(runner, tmp_path):
     assert result.stderr == f"wrote {output} (sankey, png: {width}×{height} px)\n"
 
 
+@pytest.mark.slow
 def test_plot_in_chinese_as_svg(runner, tmp_path):
     requires("matplotlib", "pip install 'scograph[plot]'")
     output = tmp_path / "congruence.svg"
@@ -41,6 +43,7 @@ def test_plot_in_chinese_as_svg(runner, tmp_path):
     assert "0.934579" in text  # kg–tj, as scograph.discourse computes it
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("args,message", [
     (["plot", "sankey", "-o", "x.png"], "the sankey picture needs --country or --theme"),
     (["plot", "timeline", "--theme", "theme-youth", "-o", "x.png"], "--theme does not apply to the timeline picture"),
@@ -59,6 +62,7 @@ def test_bad_plot_arguments_are_one_line_and_exit_2(runner, tmp_path, args, mess
     assert not (tmp_path / "x.png").exists()
 
 
+@pytest.mark.slow
 def test_without_the_plot_extra_plot_names_the_install_and_exits_5(tmp_path, private_cache):
     output = tmp_path / "heat.png"
     result = subprocess.run(WITHOUT_MATPLOTLIB + ["plot", "heatmap", "-o", str(output), "--data", str(DATA)],
@@ -71,6 +75,7 @@ def test_without_the_plot_extra_plot_names_the_install_and_exits_5(tmp_path, pri
     assert helped.returncode == 0 and "pip install 'scograph[plot]'" in " ".join(helped.stdout.split())
 
 
+@pytest.mark.slow
 def test_without_a_cjk_font_chinese_labels_name_the_font_package(tmp_path, private_cache):
     requires("matplotlib", "pip install 'scograph[plot]'")
     empty = tmp_path / "no-fonts"
@@ -85,6 +90,7 @@ def test_without_a_cjk_font_chinese_labels_name_the_font_package(tmp_path, priva
     assert not output.exists()
 
 
+@pytest.mark.slow
 def test_lookups_import_no_matplotlib(private_cache):
     result = subprocess.run([sys.executable, "-X", "importtime", "-c", "from scograph.console import main; main()",
                              "demands", "--country", "TJ", "--format", "json"], capture_output=True, text=True,
@@ -96,6 +102,7 @@ def test_lookups_import_no_matplotlib(private_cache):
     assert [m for m in modules if m.split(".")[0] in drawing or m.startswith(drawing[3:])] == []
 
 
+@pytest.mark.slow
 def test_the_plots_package_imports_no_matplotlib_until_it_draws():
     code = ("import sys; import scograph.plots, scograph.plots.data, scograph.cli_plot; "
             "print(sorted(m for m in ('matplotlib', 'numpy', 'PIL') if m in sys.modules))")
@@ -106,6 +113,7 @@ def test_the_plots_package_imports_no_matplotlib_until_it_draws():
 PICTURES = ["sankey", "heatmap", "network", "timeline"]
 
 
+@pytest.mark.slow
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                                    HealthCheck.function_scoped_fixture])
 @given(picture=st.sampled_from(PICTURES), option=st.sampled_from(["--country", "--theme", "--domain", "--period"]),

@@ -14,7 +14,7 @@ from .conftest import requires
 from .test_plots import png_size, svg_text
 from .test_server import fetch, running_server
 
-pytestmark = pytest.mark.server
+pytestmark = [pytest.mark.server, pytest.mark.slow]
 
 requires("matplotlib", "pip install 'scograph[plot]'")
 
