@@ -322,11 +322,14 @@ def paths(country: CountryOption = None, domain: DomainOption = None,
 
 @app.command()
 @handles_errors
-def search(text: Annotated[str, typer.Argument(help="Chinese or English text, matched in labels, descriptions and quotes.")],
+def search(text: Annotated[str, typer.Argument(help="Chinese or English words, matched in labels, descriptions and quotes.")],
+           type: Annotated[Optional[str], typer.Option("--type", help="Only entities of this type (expectation, driver, …).",
+                                                       metavar="KIND")] = None,
+           limit: Annotated[Optional[int], typer.Option("--limit", help="At most this many results.", metavar="N")] = None,
            format: FormatOption = Format.table, data: DataOption = None, endpoint: EndpointOption = None) -> None:
-    """Find entities by Chinese or English text in labels, descriptions and quotes."""
-    records = _load(data, endpoint).search(text)
-    columns = [field("id"), field("type"), field("label", max_width=50), field("field", max_width=14),
+    """Find entities by Chinese or English words in labels, descriptions and quotes, best match first."""
+    records = _load(data, endpoint).search(text, type=type, limit=limit)
+    columns = [field("id"), field("type"), field("score"), field("label", max_width=50), field("field", max_width=14),
                field("match", max_width=60)]
     _print(records, columns, format)
 

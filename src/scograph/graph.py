@@ -22,7 +22,7 @@ from typing import Any
 
 from .errors import DataFileError, UsageError, suggest
 from .inputs import (
-    Country, check_id, country_names, fold, parse_actor_kind, parse_country, parse_domain, parse_finding_kind, parse_level,
+    Country, check_id, country_names, parse_actor_kind, parse_country, parse_domain, parse_finding_kind, parse_level,
 )
 from .store import IRI, ClaimStore, values_clause
 from .terms import (
@@ -70,6 +70,8 @@ class ClaimsGraph:
         """A :class:`scograph.store.prepared.RecordCache` for a prepared store, else None (records made on each lookup)."""
         self._rdf = rdf
         self._claims = claims
+        self.content_key: str | None = None
+        """The digest of a prepared store's file, when its search index may be kept beside it."""
 
     # ------------------------------------------------------------------ opening
 
@@ -95,7 +97,9 @@ class ClaimsGraph:
             if problem is not None:
                 raise DataFileError(f"{resolved}: {problem} (run: scograph validate {resolved})")
             cache.mark_validated(key)
-        return cls(store, resolved, record_cache=record_cache)
+        graph = cls(store, resolved, record_cache=record_cache)
+        graph.content_key = key if record_cache is not None else None  # names the search index kept beside the store
+        return graph
 
     @classmethod
     def connect(cls, endpoint: str) -> "ClaimsGraph":
@@ -602,40 +606,15 @@ class ClaimsGraph:
         ids = [entity_id(r["b"]) for r in rows]
         return [driver_id] + sorted(set(ids) - {driver_id})
 
-    def search(self, text: str) -> list[dict]:
-        """Entities whose labels, descriptions or evidence quotes contain ``text`` (any case, zh or en)."""
-        needle = fold(text)
-        if not needle:
-            raise UsageError("empty search text; give a word in Chinese or English")
-        classes = " ".join(f"sco:{local}" for local in ENTITY_CLASSES.values())
-        rows = self.store.select(f"""
-            SELECT ?x ?field ?text ?needle WHERE {{
-              VALUES ?class {{ {classes} }} ?x a ?class .
-              {{ ?x rdfs:label ?text BIND(IF(lang(?text) = "zh", "label_zh", "label") AS ?field) }}
-              UNION {{ ?x dcterms:description ?text BIND(IF(lang(?text) = "zh", "description_zh", "description") AS ?field) }}
-              UNION {{ ?x sco:evidence ?ev . ?ev sco:quote ?text ; sco:page ?page BIND(CONCAT("quote p. ", STR(?page)) AS ?field) }}
-              FILTER(CONTAINS(LCASE(STR(?text)), ?needle))
-            }}""", {"needle": needle})
-        order = {"label": 0, "label_zh": 1, "description": 2, "description_zh": 3}
-        best: dict[str, tuple] = {}
-        for row in rows:
-            if needle not in fold(row["text"]):  # SPARQL's LCASE is not NFKC case folding
-                continue
-            rank = (order.get(row["field"], 4), row["field"], str(row["text"]))
-            if row["x"] not in best or rank < best[row["x"]]:
-                best[row["x"]] = rank
-        hits = []
-        type_order = list(ENTITY_CLASSES)
-        for iri in best:
-            hits.append((iri, best[iri]))
-        records = dict(zip([i for i, _ in hits], self._records_of([entity_id(i) for i, _ in hits])))
-        result = [
-            {"id": entity_id(iri), "type": records[iri]["type"], "label": records[iri]["label"],
-             "label_zh": records[iri]["label_zh"], "field": rank[1], "match": rank[2]}
-            for iri, rank in hits
-        ]
-        result.sort(key=lambda r: (type_order.index(r["type"]) if r["type"] in type_order else 99, r["id"]))
-        return result
+    def search(self, text: str, type: str | None = None, limit: int | None = None) -> list[dict]:
+        """Entities whose labels, descriptions or evidence quotes match ``text`` by words (English, stemmed)
+        or characters (Chinese), best first; each with the field and snippet that matched and a ``score``.
+
+        ``type`` keeps one record type (``expectation``, …), ``limit`` the first so many (:mod:`scograph.search`).
+        """
+        from .search import search
+
+        return search(self, text, type, limit)
 
     def stats(self) -> dict:
         """Counts by type, and expectations per holder × domain."""

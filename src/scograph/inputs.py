@@ -17,7 +17,7 @@ from .errors import UsageError
 if TYPE_CHECKING:
     from datetime import date
 
-from .terms import ACTOR_KINDS, DATE_PATTERN, DOMAINS, DOMAINS_ZH, FINDING_KINDS, ID_SYNTAX, LEVELS, LEVELS_ZH, NO_LEVEL, is_id
+from .terms import ACTOR_KINDS, DATE_PATTERN, ENTITY_CLASSES, DOMAINS, DOMAINS_ZH, FINDING_KINDS, ID_SYNTAX, LEVELS, LEVELS_ZH, NO_LEVEL, is_id
 
 _DOMAIN_ALIASES = {
     **{d: d for d in DOMAINS},
@@ -63,6 +63,14 @@ def parse_actor_kind(text: str) -> str:
     kind = fold(text).replace("_", "-")
     if kind not in ACTOR_KINDS:
         raise UsageError(f"unknown actor kind {text!r}; valid: {', '.join(ACTOR_KINDS)}")
+    return kind
+
+
+def parse_entity_kind(text: str) -> str:
+    """A record type (``expectation``, ``driver``, …), any case."""
+    kind = fold(text)
+    if kind not in ENTITY_CLASSES:
+        raise UsageError(f"unknown type {text!r}; valid: {', '.join(ENTITY_CLASSES)}")
     return kind
 
 
