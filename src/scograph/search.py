@@ -275,4 +275,18 @@ def search(graph, text: str, kind: str | None = None, limit: int | None = None) 
     if limit is not None and limit < 1:
         raise UsageError(f"--limit must be a positive number, not {limit}")
     match_expression(text)  # refuse empty text before building anything
-    return index_of(graph).search(text, kind, limit)
+    import sqlite3
+
+    index = index_of(graph)
+    try:
+        return index.search(text, kind, limit)
+    except sqlite3.DatabaseError as error:
+        if index.path is None:
+            raise  # in memory: a bug, not damage
+        # Some damage shows only in the middle of a query (a garbled page): build the index again, once.
+        from .store.prepared import note
+
+        note(f"the search index {index.path} cannot be read ({error}); building it again")
+        index.path.unlink(missing_ok=True)
+        graph._search_index = None
+        return index_of(graph).search(text, kind, limit)
