@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import pytest
 from hypothesis import given, settings
@@ -117,11 +119,17 @@ def test_any_text_gives_results_or_a_usage_error(graph, text):
     assert all(set(hit) >= {"id", "type", "score", "match"} for hit in hits)
 
 
-def test_a_prepared_store_keeps_its_index_beside_it_and_builds_a_damaged_one_again(tmp_path, monkeypatch, capfd):
+@pytest.fixture
+def claims(tmp_path, monkeypatch):
+    """The paper's claims opened as a large file is: from a prepared store, in a cache of their own."""
     monkeypatch.setenv("SCOGRAPH_CACHE", str(tmp_path / "cache"))
     monkeypatch.setattr(cache, "LARGE_FILE_BYTES", 0)
-    claims = tmp_path / "claims.ttl"
-    claims.write_bytes(DATA.read_bytes())
+    path = tmp_path / "claims.ttl"
+    path.write_bytes(DATA.read_bytes())
+    return path
+
+
+def test_a_prepared_store_keeps_its_index_beside_it_and_builds_a_damaged_one_again(claims, tmp_path, monkeypatch, capfd):
     expected = ClaimsGraph.load(claims).search("anti drug")
     [index] = (tmp_path / "cache").glob("*.search-*.sqlite")
     built = index.stat().st_mtime_ns
@@ -135,11 +143,7 @@ def test_a_prepared_store_keeps_its_index_beside_it_and_builds_a_damaged_one_aga
     assert not [p for p in (tmp_path / "cache").iterdir() if p.name.endswith(".building")]
 
 
-def test_an_index_garbled_inside_is_built_again_when_a_query_meets_the_damage(tmp_path, monkeypatch, capfd):
-    monkeypatch.setenv("SCOGRAPH_CACHE", str(tmp_path / "cache"))
-    monkeypatch.setattr(cache, "LARGE_FILE_BYTES", 0)
-    claims = tmp_path / "claims.ttl"
-    claims.write_bytes(DATA.read_bytes())
+def test_an_index_garbled_inside_is_built_again_when_a_query_meets_the_damage(claims, tmp_path, capfd):
     expected = ClaimsGraph.load(claims).search("阿富汗")
     [index] = (tmp_path / "cache").glob("*.search-*.sqlite")
     data = bytearray(index.read_bytes())
@@ -150,3 +154,13 @@ def test_an_index_garbled_inside_is_built_again_when_a_query_meets_the_damage(tm
     capfd.readouterr()
     assert ClaimsGraph.load(claims).search("阿富汗") == expected
     assert "search index" in capfd.readouterr().err
+
+
+def test_other_lookups_never_import_the_search_index():
+    script = ("import sys\nfrom scograph.console import main\ntry:\n    main()\nexcept SystemExit:\n    pass\n"
+              "print('scograph.search' in sys.modules, file=sys.stderr)")
+    for args in (["demands", "--country", "TJ"], ["show", "exp-tj-anti-drug-centre"]):
+        done = subprocess.run([sys.executable, "-c", script, *args], capture_output=True, text=True, timeout=120)
+        assert done.stdout and done.stderr.strip().splitlines()[-1] == "False", done.stderr[-500:]
+    done = subprocess.run([sys.executable, "-c", script, "search", "drugs"], capture_output=True, text=True, timeout=120)
+    assert "exp-tj-anti-drug-centre" in done.stdout and done.stderr.strip().splitlines()[-1] == "True"
