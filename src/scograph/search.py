@@ -126,6 +126,7 @@ class SearchIndex:
             return cls(db)
         fd, building = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".building")
         os.close(fd)
+        os.chmod(building, 0o644)  # as readable as the other files of the cache (mkstemp makes it private)
         try:
             db = sqlite3.connect(building)
             cls._fill(db, store)
@@ -204,7 +205,6 @@ class SearchIndex:
              "match": _snippet(original, needles, snippets.get(hit)), "score": round(score, 3)}
             for entity, kind_, field, original, score, hit in best
         ]
-
 
     def _substring(self, text: str, kind: str | None, limit: int | None) -> list[tuple]:
         """Rows holding the text as it was typed, part words included (``ti-dru``): when no word matched.
