@@ -19,7 +19,7 @@ from scograph.checks.references import check_claims
 from scograph.cli import app
 from scograph.errors import DataFileError, UsageError
 from scograph.graph import ClaimsGraph
-from scograph.mapping import claims_to_graph
+from scograph.rdf.mapping import claims_to_graph
 from scograph.checks.quotes import iter_evidence
 from scograph.synth import RdfSyntax, measure, synthesise, write_corpus, write_corpus_file
 from scograph.checks.validate import validate_file

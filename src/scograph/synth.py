@@ -22,7 +22,7 @@ the corpus size (up to 99,999 papers), so a corpus of 10 papers is the first 10
 papers of one of 1,000.
 
 Corpora are written as a stream, one paper at a time, through the RDF mapping
-of :mod:`scograph.mapping` (the same field table as ``claims.ttl``), as Turtle
+of :mod:`scograph.rdf.mapping` (the same field table as ``claims.ttl``), as Turtle
 or N-Triples; the same seed always gives the same bytes.
 """
 
@@ -760,7 +760,7 @@ def _corpus(papers: int, seed: int, profile: Profile, pool: m.Claims, scale: flo
 
 
 class _TripleList:
-    """The part of an rdflib Graph that :func:`scograph.mapping.add_entity` writes through.
+    """The part of an rdflib Graph that :func:`scograph.rdf.mapping.add_entity` writes through.
 
     ``add``, and the reads rdflib's ``Collection`` makes while it builds an author
     list, over a plain list: insertion order is kept, and nothing is indexed.
@@ -795,7 +795,7 @@ class _TripleList:
 
 
 def _triples_of(entity: m.Entity) -> list[tuple]:
-    from .mapping import add_entity
+    from .rdf.mapping import add_entity
 
     sink = _TripleList()
     add_entity(sink, entity)
