@@ -40,6 +40,20 @@ def _find_paper() -> Path:
 PAPER_TEXT = _find_paper()
 
 
+def requires(module: str, install: str):
+    """An optional package a test needs: without it the test skips and says how to install it,
+    but fails under CI (``CI=true``), which installs every extra (.ci/run)."""
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        message = f"{module} is not installed ({install})"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(message + "; CI must run these tests")
+        pytest.skip(message, allow_module_level=True)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def private_cache(tmp_path_factory):
     """Tests keep their prepared stores to themselves, never in the user's cache."""

@@ -18,6 +18,7 @@ def run(runner, *args):
     return result.exit_code, result.stdout, result.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("args", [["findings"], ["findings", "--country", "塔吉克斯坦"], ["findings", "--kind", "comparison"],
                                   ["findings", "--about", "theme-afghanistan"]], ids=" ".join)
 def test_findings_print_as_json_csv_and_table(runner, args):
@@ -31,6 +32,7 @@ def test_findings_print_as_json_csv_and_table(runner, args):
     assert code == 0 and len(out.splitlines()) == 2 + len(records)
 
 
+@pytest.mark.slow
 def test_a_finding_is_about_a_country_when_it_names_the_state_or_a_group_of_it(graph):
     groups = {a.id for a in graph.claims.actors if "tj" in a.members}
     expected = {f.id for f in graph.claims.findings if {"tj", *groups} & set(f.about)}

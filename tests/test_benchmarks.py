@@ -33,6 +33,7 @@ def tiny(tmp_path_factory):
     return text, figures, options
 
 
+@pytest.mark.slow
 def test_table_has_a_row_for_every_operation(tiny):
     text, figures, _ = tiny
     rows = [line for line in text.split("Repeated lookups")[0].splitlines() if line.startswith("| 2k")]

@@ -171,6 +171,7 @@ def test_a_damaged_records_file_only_costs_the_records_again(prepared, own_cache
     assert len(graph.record_cache.get_many([entity_iri(d["id"]) for d in expected])) == len(expected)
 
 
+@pytest.mark.slow
 def test_processes_filling_the_record_cache_at_once_agree(prepared, own_cache):
     ClaimsGraph.load(prepared)  # the index itself, built once
     answers = answers_of_processes_at_once(prepared, own_cache, "claims.paths()")
@@ -246,6 +247,7 @@ def _leftovers(directory):
     return [p.name for p in directory.iterdir() if p.name.endswith((".damaged", ".building", ".tmp"))]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("damage", DAMAGES)
 def test_a_damaged_index_is_built_again_once_with_a_note_and_answers_right(own_cache, large, damage):
     expected = scograph(own_cache, "demands", "--country", "TJ", "--format", "json", "--data", large)
@@ -266,6 +268,7 @@ def test_a_damaged_index_is_built_again_once_with_a_note_and_answers_right(own_c
     assert _leftovers(own_cache) == [] and list(own_cache.glob("*.oxigraph")) == [index]
 
 
+@pytest.mark.slow
 def test_an_index_without_its_stamp_is_built_again_in_its_place(own_cache, large):
     """No COMPLETE stamp is what a copy cut short looks like: the index is made afresh, as on a first call."""
     expected = scograph(own_cache, "demands", "--country", "TJ", "--format", "json", "--data", large)
@@ -277,6 +280,7 @@ def test_an_index_without_its_stamp_is_built_again_in_its_place(own_cache, large
     assert (index / "COMPLETE").is_file() and (index / "CURRENT").is_file() and _leftovers(own_cache) == []
 
 
+@pytest.mark.slow
 def test_serve_starts_on_a_damaged_index_and_answers(own_cache, large):
     import re
     import urllib.request
@@ -307,6 +311,7 @@ def test_serve_starts_on_a_damaged_index_and_answers(own_cache, large):
         process.wait()
 
 
+@pytest.mark.slow
 def test_processes_meeting_the_same_damage_at_once_all_answer_right(own_cache, large):
     expected = json.dumps([d["id"] for d in ClaimsGraph.load(large).demands(country="TJ")], sort_keys=True) + "\n"
     [index] = own_cache.glob("*.oxigraph")

@@ -30,6 +30,7 @@ def run(runner, *args):
     return result.exit_code, result.stdout, result.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("args", LISTINGS, ids=lambda a: " ".join(a))
 def test_every_listing_prints_json_csv_and_table(runner, args):
     code, out, err = run(runner, *args, "--format", "json")
@@ -65,6 +66,7 @@ def test_demands_json_carries_quote_page_drivers_and_responses(runner):
     assert "\\u" not in out  # Chinese unescaped
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("spelling", ["TJ", "tj", "tjk", "TJK", "Tajikistan", "tajikistan", "塔吉克斯坦"])
 def test_country_spellings_give_the_same_answer(runner, spelling):
     expected = run(runner, "demands", "--country", "TJ", "--format", "json")[1]
@@ -162,6 +164,7 @@ def test_stats_counts_and_country_domain_table(runner, graph):
     assert {r["country"] for r in matrix} == set(rows)
 
 
+@pytest.mark.slow
 def test_validate_passes_on_the_packaged_data(runner, paper_text, tmp_path):
     code, out, err = run(runner, "validate")
     assert code == 0 and out == "" and err.startswith("ok:")
@@ -171,6 +174,7 @@ def test_validate_passes_on_the_packaged_data(runner, paper_text, tmp_path):
     assert code == 0 and "verbatim" in err
 
 
+@pytest.mark.slow
 def test_build_check_passes_on_the_repository(runner, monkeypatch):
     from .conftest import ROOT
 
@@ -231,6 +235,7 @@ def test_turtle_that_breaks_the_model_is_a_data_error(runner, tmp_path):
     assert_one_line_error(run(runner, "actors", "--data", str(bad)), 3, str(bad), "scograph validate")
 
 
+@pytest.mark.slow
 def test_validate_reports_each_problem_then_one_error_line(runner, tmp_path):
     from .conftest import DATA
 
@@ -245,6 +250,7 @@ def test_validate_reports_each_problem_then_one_error_line(runner, tmp_path):
     assert "Traceback" not in err
 
 
+@pytest.mark.slow
 def test_build_check_fails_when_out_of_date(runner, tmp_path):
     from .conftest import CURATION
 
@@ -265,6 +271,7 @@ _JSON_VALUES = st.recursive(_JSON_SCALARS, lambda inner: st.lists(inner, max_siz
     _JSON_KEYS, inner, max_size=3), max_leaves=12)
 
 
+@pytest.mark.slow
 @given(_JSON_VALUES, st.lists(st.dictionaries(st.text(max_size=5), _JSON_VALUES, max_size=4), max_size=4), st.data())
 def test_json_output_is_the_standard_encoding_even_when_records_share_parts(anything, records, data):
     from scograph.render import to_json
@@ -321,6 +328,7 @@ def test_an_entity_that_breaks_the_model_is_a_data_error_from_show(runner, tmp_p
                               f"{broken}: exp-tj-anti-drug-centre: {field_name}: ", f"(run: scograph validate {broken})")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("args,name", [
     ([b"show", b"\xff"], "ID"),
     ([b"search", b"a\xffb"], "TEXT"),
@@ -360,6 +368,7 @@ def test_usage_errors_are_one_line_with_the_way_to_help(runner, args, message):
     assert run(runner, *args) == (2, "", message + "\n")
 
 
+@pytest.mark.slow
 def test_output_that_cannot_be_written_is_one_line_not_a_traceback():
     import subprocess
 

@@ -114,6 +114,7 @@ def scratch(tmp_path_factory):
     return tmp_path_factory.mktemp("fuzz")
 
 
+@pytest.mark.slow
 @settings(max_examples=100, deadline=None, suppress_health_check=[
     HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture])
 @given(data=st.data())
@@ -126,6 +127,7 @@ def test_every_command_keeps_the_error_contract_under_hostile_arguments(runner, 
 _ID_ARGUMENTS = (["show"], ["paths", "--to"])
 
 
+@pytest.mark.slow
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(argv=st.sampled_from([*_ID_ARGUMENTS, ["search"], ["demands", "--country"], ["export", "-f", "ttl", "-o"],
                              ["demands", "--data"]]),
@@ -141,3 +143,13 @@ def test_real_processes_keep_the_error_contract_with_any_bytes_in_argv(tmp_path_
     assert done.returncode in EXIT_CODES and "Traceback" not in stderr, (argv, value, stderr)
     lines = stderr.splitlines()
     assert len(lines) <= 1 if done.returncode == 0 else (len(lines) == 1 and lines[0].startswith("Error: ")), stderr
+
+
+@pytest.mark.parametrize("argv", [["export", "-f", "ttl", "-o"], ["build", "--curation", str(DATA.parent / "curation"), "-o"]])
+def test_a_file_name_with_a_line_end_is_written_and_said_on_one_line(tmp_path, argv):
+    """Found by the property above: a file named with a line end made the summary two lines."""
+    done = subprocess.run([*CLI, *argv, "new\nline.ttl"], capture_output=True, timeout=120, cwd=tmp_path,
+                          preexec_fn=limited_memory, text=True)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "new\nline.ttl").stat().st_size > 0
+    assert len(done.stderr.splitlines()) == 1 and "new\\nline.ttl" in done.stderr, done.stderr

@@ -81,6 +81,7 @@ def _links(graph):
         yield from (("addresses", link) for link in entity.addresses)
 
 
+@pytest.mark.slow
 def test_every_inferred_link_gives_its_own_reason(graph):
     rationales = Counter()
     for _, link in _links(graph):

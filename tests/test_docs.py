@@ -53,6 +53,7 @@ def test_quick_start_has_the_two_commands():
     assert "pip install -e '.[test]' && pytest" in text
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command,shown", shown_blocks(README.read_text(encoding="utf-8")))
 def test_shown_output_is_real(command, shown):
     assert run_shown(command) == shown, f"README output of `{command}` is stale: python -m tests.test_docs --update"

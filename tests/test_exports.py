@@ -234,6 +234,7 @@ CHAIN_FILTERS = [None, dict(country="TJ"), dict(country="塔吉克斯坦", since
                  dict(since="2019-04-26", until="2019-04-26"), dict(country="kz", since="2015", until="2019-06")]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("filters", CHAIN_FILTERS)
 def test_chains_read_from_the_store_are_the_projections_chains(graph, coarse_dates, filters):
     """The chains network comes from SPARQL over the store; the projection of the whole graph must
@@ -476,6 +477,7 @@ def by_value(triples) -> Graph:
     return graph
 
 
+@pytest.mark.slow
 def test_turtle_and_ntriples_are_the_claims_graph(graph, tmp_path):
     for fmt, rdflib_format, ox_format in (("ttl", "turtle", ox.RdfFormat.TURTLE), ("nt", "nt", ox.RdfFormat.N_TRIPLES)):
         path = export_file(graph, tmp_path, fmt)
@@ -485,6 +487,7 @@ def test_turtle_and_ntriples_are_the_claims_graph(graph, tmp_path):
         assert len(store) == len(graph.rdf)
 
 
+@pytest.mark.slow
 def test_jsonld_is_the_claims_graph_and_reads_as_plain_json(graph, tmp_path):
     path = export_file(graph, tmp_path, "jsonld")
     assert isomorphic(by_value(Graph().parse(path, format="json-ld")), by_value(graph.rdf))
@@ -501,6 +504,7 @@ def test_jsonld_is_the_claims_graph_and_reads_as_plain_json(graph, tmp_path):
     assert any(e["page"] == 99 and e["footnote"] == 3 and e["citedSource"] == f"scoid:{CENTRE_SOURCE}" for e in evidence)
 
 
+@pytest.mark.slow
 def test_trig_has_one_named_graph_per_source_in_rdflib_and_oxigraph(graph, tmp_path):
     path = export_file(graph, tmp_path, "trig")
     dataset = Dataset()
@@ -541,6 +545,7 @@ def run(runner, *args):
     return result.exit_code, result.stdout, result.stderr
 
 
+@pytest.mark.slow
 def test_cli_writes_to_stdout_and_only_results_there(runner):
     code, out, err = run(runner, "--format", "graphml", "--network", "actor-congruence", "--normalize", "jaccard")
     assert (code, err) == (0, "")
@@ -551,6 +556,7 @@ def test_cli_writes_to_stdout_and_only_results_there(runner):
     assert CENTRE in {r["id"] for r in csv.DictReader(io.StringIO(out))}
 
 
+@pytest.mark.slow
 def test_cli_writes_files_atomically_and_reports_on_stderr(runner, tmp_path):
     target = tmp_path / "tj.gexf"
     code, out, err = run(runner, "-f", "gexf", "-n", "chains", "--country", "TJ", "-o", str(target))
@@ -561,6 +567,7 @@ def test_cli_writes_files_atomically_and_reports_on_stderr(runner, tmp_path):
     assert code == 0 and "themes-nodes.csv" in err and (tmp_path / "themes-edges.csv").is_file()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("args,message", [
     (["-f", "csv"], "give -o PREFIX"),
     (["-f", "ttl", "-n", "chains"], "--network applies to the network formats (graphml, gexf, csv), not ttl"),
@@ -575,6 +582,7 @@ def test_cli_bad_combinations_are_one_line_usage_errors(runner, args, message):
     assert err.startswith("Error: ") and message in err and err.count("\n") == 1
 
 
+@pytest.mark.slow
 def test_cli_unwritable_output_is_a_file_error(runner):
     code, out, err = run(runner, "-f", "graphml", "-o", "/nonexistent-dir/x.graphml")
     assert (code, out) == (3, "") and err == "Error: cannot write /nonexistent-dir/x.graphml: No such file or directory\n"
@@ -583,5 +591,5 @@ def test_cli_unwritable_output_is_a_file_error(runner):
 def test_cli_rejects_unknown_formats_and_networks_naming_the_choices(runner):
     code, _, err = run(runner, "-f", "pajek")
     assert code == 2 and "graphml" in err and "trig" in err
-    code, _, err = run(runner, "-f", "gexf", "-n", "actor-actor")
+    code, _, err = run(runner, "-f", "gexf", "-n", "actor-person")
     assert code == 2 and "actor-congruence" in err and "theme-cooccurrence" in err

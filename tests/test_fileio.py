@@ -34,6 +34,7 @@ def temporaries(*directories):
     return [p for d in directories for p in d.iterdir() if p.name.endswith(".tmp")]
 
 
+@pytest.mark.slow
 def test_writing_through_a_link_replaces_its_target_and_keeps_the_link(runner, tmp_path):
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
@@ -74,6 +75,7 @@ def _device(tmp_path):
     return path
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["fifo", "directory", "device", "link to a fifo"])
 def test_anything_but_a_regular_file_is_refused_and_left_as_it_was(runner, tmp_path, kind):
     if kind in ("fifo", "link to a fifo"):
@@ -97,6 +99,7 @@ def test_anything_but_a_regular_file_is_refused_and_left_as_it_was(runner, tmp_p
     assert temporaries(tmp_path) == [] and temporaries(path.parent) == []
 
 
+@pytest.mark.slow
 def test_the_build_command_refuses_a_directory_a_non_utf8_file_and_an_unwritable_place(runner, tmp_path):
     from .conftest import CURATION
 
@@ -154,6 +157,7 @@ def test_a_path_with_a_nul_character_is_a_file_error_naming_it(tmp_path):
         write_atomic(tmp_path / "a\0b", "x")
 
 
+@pytest.mark.slow
 def test_a_write_killed_midway_leaves_the_old_file(tmp_path):
     """kill -9 while a corpus streams into its temporary file: the old file is still whole."""
     target = tmp_path / "corpus.ttl"

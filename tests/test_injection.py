@@ -37,6 +37,7 @@ def _attacks(url: str) -> list[str]:
     ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", [
     ["show", "{}"], ["paths", "--from", "{}"], ["paths", "--to", "{}"], ["paths", "--from", "{}", "-f", "json"],
     ["sparql", "describe-entity", "-p", "entity={}"], ["sparql", "chains-from-driver", "-p", "driver={}"],

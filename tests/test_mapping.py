@@ -6,6 +6,7 @@ import string
 import subprocess
 import sys
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rdflib import Graph
@@ -103,12 +104,14 @@ def claims_objects(draw):
                                           period_start=draw(dates), period_end=draw(dates))])
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(claims_objects())
 def test_objects_rdf_objects_round_trip_is_lossless(claims):
     assert graph_to_claims(claims_to_graph(claims)) == claims
 
 
+@pytest.mark.slow
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(claims_objects())
 def test_round_trip_survives_turtle_text(claims):
@@ -116,15 +119,18 @@ def test_round_trip_survives_turtle_text(claims):
     assert graph_to_claims(Graph().parse(data=text, format="turtle")) == claims
 
 
+@pytest.mark.slow
 def test_data_file_to_objects_to_rdf_is_isomorphic(graph):
     on_disk = Graph().parse(DATA, format="turtle")
     assert isomorphic(claims_to_graph(graph.claims), on_disk)
 
 
+@pytest.mark.slow
 def test_data_file_is_up_to_date_with_curation():
     assert compile_turtle(CURATION) == DATA.read_text(encoding="utf-8"), "run: scograph build"
 
 
+@pytest.mark.slow
 def test_build_is_deterministic_across_hash_seeds():
     script = "from pathlib import Path; from scograph.curation import compile_turtle; import hashlib; " \
              f"print(hashlib.sha256(compile_turtle(Path({str(CURATION)!r})).encode()).hexdigest())"

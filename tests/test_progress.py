@@ -7,6 +7,8 @@ import pty
 import subprocess
 import sys
 
+import pytest
+
 from .conftest import ROOT
 
 
@@ -33,6 +35,7 @@ def _run(args, tty: bool, cwd) -> bytes:
     return b"".join(chunks)
 
 
+@pytest.mark.slow
 def test_synth_shows_a_bar_on_a_terminal_and_nothing_extra_on_a_pipe(tmp_path):
     target = tmp_path / "corpus.ttl"
     on_terminal = _run(["synth", "--papers", "30", "-o", str(target)], tty=True, cwd=ROOT)

@@ -211,6 +211,7 @@ def rdflib_answer(graph, query, bindings):
     return graph.rdf.query(prepared, initBindings={name: from_n3(term.n3()) for name, term in bindings.items()})
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name,params", CASES, ids=[f"{n}:{','.join(p)}" for n, p in CASES])
 def test_oxigraph_and_rdflib_give_the_same_nonempty_answer(graph, name, params):
     # Ours: Oxigraph, parameters in a VALUES block; theirs: rdflib, parameters as initBindings.

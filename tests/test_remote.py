@@ -23,6 +23,8 @@ from scograph.cli import app
 from .conftest import DATA
 from .test_queries import CASES
 
+pytestmark = pytest.mark.server
+
 LOOKUPS = [
     ["demands", "--country", "TJ"],
     ["demands", "--domain", "economic"],
@@ -81,6 +83,7 @@ def pushed(oxigraph_server):
     return f"{oxigraph_server}/query"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("args", LOOKUPS, ids=lambda a: " ".join(a))
 def test_remote_lookups_equal_local_json(runner, pushed, args):
     local = runner.invoke(app, [*args, "--format", "json", "--data", str(DATA)])
@@ -99,6 +102,7 @@ def test_remote_errors_are_the_same_one_liners(runner, pushed):
     assert result.exit_code == 2 and "unknown country 'Atlantis'" in result.stderr
 
 
+@pytest.mark.slow
 def test_push_to_a_named_graph_then_query_it(runner, oxigraph_server):
     graph = "https://w3id.org/scograph/graph/chen-zeng-2019"
     result = runner.invoke(app, ["push", "--endpoint", f"{oxigraph_server}/store", "--graph", graph])
@@ -155,6 +159,7 @@ def _both(runner, endpoint: str, args: list[str], fmt: str) -> tuple[str, str]:
 NAMED_CASES = [(name, params) for name, params in CASES]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name,params", NAMED_CASES, ids=[f"{n}:{','.join(p)}" for n, p in NAMED_CASES])
 def test_named_queries_over_an_endpoint_print_as_locally_byte_for_byte(runner, pushed, name, params):
     # Every named SELECT has an ORDER BY, both ends are Oxigraph on the same triples (so

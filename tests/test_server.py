@@ -36,6 +36,8 @@ from scograph.terms import SPARQL_PREFIXES
 from .conftest import DATA
 from .test_remote import LOOKUPS
 
+pytestmark = pytest.mark.server
+
 SCO = Namespace("https://w3id.org/scograph/vocab#")
 ID = Namespace("https://w3id.org/scograph/id/")
 ANTI_DRUG_QUOTE = "塔吉克斯坦还认为迫切需要落实塔方提出的在杜尚别设立上合组织禁毒中心的建议，以协调这方面的行动。"
@@ -156,6 +158,7 @@ def test_serve_command_defaults_are_the_servers():
         settings.workers, settings.worker_memory_mb)
 
 
+@pytest.mark.slow
 def test_serve_command_listens_on_loopback_and_stops_on_ctrl_c(private_cache):
     command = [sys.executable, "-c", "import scograph.cli_serve; from scograph.cli import app; app()",
                "serve", "--port", "0", "--workers", "1", "--quiet", "--data", str(DATA)]
@@ -208,6 +211,7 @@ REQUIRED_VALUES = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", [q.name for q in queries.named_queries()])
 def test_named_queries_answer_as_the_local_cli(runner, graph, endpoint, name):
     from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
@@ -242,6 +246,7 @@ def test_named_queries_answer_as_the_local_cli(runner, graph, endpoint, name):
         assert isomorphic(remote, Graph().parse(data=local.stdout, format="nt")) and len(remote) > 0
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("args", LOOKUPS, ids=lambda a: " ".join(a))
 def test_cli_lookups_through_the_server_equal_local(runner, endpoint, args):
     local = runner.invoke(app, [*args, "--format", "json", "--data", str(DATA)])
@@ -562,6 +567,7 @@ def test_too_many_connections_get_503_and_the_server_recovers(base, endpoint):
 # --------------------------------------------------------------------- linked data and pages
 
 
+@pytest.mark.slow
 def test_every_entity_iri_of_the_data_resolves(graph, base):
     iris = sorted({str(t) for triple in graph.rdf for t in (triple[0], triple[2])
                    if isinstance(t, URIRef) and str(t).startswith(str(ID))})
@@ -577,6 +583,7 @@ def test_every_entity_iri_of_the_data_resolves(graph, base):
     assert [r for r in results if r[1:] != (200, True)] == []
 
 
+@pytest.mark.slow
 def test_every_entity_has_a_page(graph, base):
     ids = sorted(str(s)[len(str(ID)):] for s in set(graph.rdf.subjects()) if str(s).startswith(str(ID))
                  and "/" not in str(s)[len(str(ID)):])
@@ -700,6 +707,7 @@ BODIES = st.one_of(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(method=st.sampled_from(["GET", "POST", "HEAD", "PUT", "DELETE", "OPTIONS", "POST", "POST", "get", "PROPFIND"])
        | st.text(string.ascii_letters, min_size=1, max_size=8),

@@ -23,6 +23,8 @@ from scograph.server.site import SEARCH_CACHE_BYTES, ByteBoundedCache
 from .conftest import DATA, ROOT
 from .test_server import EXPLOSIVE, fetch, query_url, raw_request, read_until_closed, running_server, statuses
 
+pytestmark = pytest.mark.server
+
 ASK_TJ = "ASK { scoid:tj sco:alpha2 \"TJ\" }"
 SERVE = [sys.executable, "-c", "import scograph.cli_serve; from scograph.cli import app; app()", "serve"]
 
@@ -102,6 +104,7 @@ def drip(base: str, request: bytes, every: float, source: str = "127.0.0.1", sto
 # --------------------------------------------------------------------- slow clients
 
 
+@pytest.mark.slow
 def test_headers_dripped_slowly_are_cut_at_the_whole_request_deadline(base):
     request = b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: x\r\nX-Slow: " + b"a" * 12 + b"\r\n\r\n"
     answer = drip(base, request, every=0.5)  # 60 bytes: 30 s at this pace, each read well inside the 3 s limit
@@ -132,6 +135,7 @@ def test_a_body_dripped_slowly_is_cut_at_the_whole_request_deadline(base):
     assert statuses(answer) == [408]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("spread", [False, True], ids=["from-one-address", "from-64-addresses"])
 def test_honest_clients_are_answered_while_64_slow_clients_drip(base, spread):
     stop = threading.Event()
@@ -264,6 +268,7 @@ def test_odd_entity_paths_are_404_not_500(base, entity):
     assert answered(base)
 
 
+@pytest.mark.slow
 def test_a_hostile_actor_id_is_refused_at_start_and_a_hostile_label_is_escaped(private_cache, tmp_path):
     hostile = "adb'onmouseover='alert(9)'"
     with_id = tmp_path / "hostile-id.ttl"
@@ -312,6 +317,7 @@ def _start(*args: str, preexec=None) -> tuple[subprocess.Popen, str]:
     return process, re.search(r"serving (\S+)", line).group(1)
 
 
+@pytest.mark.slow
 def test_serve_stops_on_ctrl_c_even_when_started_with_sigint_ignored(private_cache):
     process, url = _start(preexec=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))  # as a background job is
     watchdog = threading.Timer(60, process.kill)
@@ -326,6 +332,7 @@ def test_serve_stops_on_ctrl_c_even_when_started_with_sigint_ignored(private_cac
     assert process.returncode == 0 and stderr.strip().endswith("stopped")
 
 
+@pytest.mark.slow
 def test_serve_stops_gracefully_on_sigterm_answering_the_query_it_runs(private_cache):
     process, url = _start("--timeout", "2")
     watchdog = threading.Timer(60, process.kill)

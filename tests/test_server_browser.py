@@ -19,6 +19,8 @@ import pytest
 from .conftest import ROOT
 from .test_server import ANTI_DRUG_QUOTE, running_server
 
+pytestmark = [pytest.mark.server, pytest.mark.browser]
+
 SCREENSHOT = ROOT / "docs" / "screenshot-expectation.png"
 EXPECTATION = "id/exp-tj-anti-drug-centre"
 FLAGS = [
@@ -101,6 +103,7 @@ def base(private_cache):
         yield url
 
 
+@pytest.mark.slow
 def test_home_page_in_chromium(base):
     result = run_chromium(base, "--dump-dom")
     assert result.returncode == 0, result.stderr[-500:]
@@ -114,6 +117,7 @@ def test_home_page_in_chromium(base):
     assert "The situation in Afghanistan" in page.texts_of("/id/drv-afghanistan")
 
 
+@pytest.mark.slow
 def test_expectation_page_in_chromium(base, tmp_path):
     result = run_chromium(base + EXPECTATION, "--dump-dom")
     assert result.returncode == 0, result.stderr[-500:]
@@ -143,12 +147,14 @@ def _pytest_without_a_browser(ci: bool) -> subprocess.CompletedProcess:
                            "-k", "in_chromium"], capture_output=True, text=True, cwd=ROOT, env=env, timeout=300)
 
 
+@pytest.mark.slow
 def test_without_a_browser_the_browser_tests_skip_and_say_how_to_install_one():
     result = _pytest_without_a_browser(ci=False)
     assert result.returncode == 0, result.stdout[-2000:]
     assert "2 skipped" in result.stdout and INSTALL in result.stdout
 
 
+@pytest.mark.slow
 def test_without_a_browser_under_ci_the_browser_tests_fail():
     result = _pytest_without_a_browser(ci=True)
     assert result.returncode == 1, result.stdout[-2000:]

@@ -6,12 +6,17 @@ in the README; this test asserts correctness only, never timing.
 
 from __future__ import annotations
 
+import pytest
+
 from benchmarks.load import probes, run_load
 
 from .conftest import DATA
 from .test_server import running_server
 
+pytestmark = pytest.mark.server
 
+
+@pytest.mark.slow
 def test_twenty_clients_fifty_mixed_requests_each(private_cache):
     mix = probes(DATA)
     assert len({probe.kind for probe in mix}) >= 8

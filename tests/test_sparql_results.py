@@ -64,6 +64,7 @@ def _csv_cell(term) -> str:
     return f"_:{term.value}" if isinstance(term, ox.BlankNode) else term.value
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None)
 @given(_solutions())
 def test_every_solutions_format_parses_back_to_the_same_terms(solutions):
@@ -97,6 +98,7 @@ def test_a_boolean_in_every_format():
     assert (sparql_results.boolean(True, "csv"), sparql_results.boolean(False, "tsv")) == (b"true", b"false")
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.tuples(_IRI, _IRI, _TERM), max_size=10))
 def test_every_graph_format_parses_back_to_the_same_graph(triples):

@@ -191,6 +191,7 @@ def _run_raw(store, text: str):
         return None
 
 
+@pytest.mark.slow
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                   HealthCheck.too_slow])
 @given(data=st.data())
@@ -330,6 +331,7 @@ def _cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
                           input=stdin, capture_output=True, text=True, timeout=120)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("query,limit", [
     (CHAIN, f"more than {MAX_TOKENS:,} tokens"),
     (NESTED, f"more than {MAX_DEPTH} deep"),
@@ -377,6 +379,7 @@ def _largest_accepted(make) -> str:
     return make(low)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("shape", list(AT_THE_LIMITS))
 def test_the_largest_query_the_limits_let_through_runs_without_a_crash(tmp_path, shape):
     query = _largest_accepted(AT_THE_LIMITS[shape])

@@ -52,6 +52,7 @@ def corpus20(reference) -> list[m.Claims]:
 # ------------------------------------------------------------------ valid
 
 
+@pytest.mark.slow
 def test_a_small_corpus_conforms_to_the_shapes_the_model_and_the_references(corpus_file):
     path, summary = corpus_file
     entities = validate_file(path)
@@ -130,6 +131,7 @@ def test_proportions_follow_the_paper(corpus20, reference):
     assert max(made_quotes) > 2 * statistics.median(real_quotes)  # the long tail is there too
 
 
+@pytest.mark.slow
 def test_a_paper_comes_to_about_a_thousand_triples_and_the_corpus_scales(reference):
     pool, *papers = [len(claims_to_graph(part)) for part in synthesise(10, seed=2, reference=reference)]
     assert write_corpus(io.BytesIO(), 10, seed=2, reference=reference).triples == pool + sum(papers)
@@ -179,6 +181,7 @@ def test_the_written_triples_are_the_mappings(reference, syntax, rdf_format):
     assert isomorphic(written, expected)
 
 
+@pytest.mark.slow
 def test_the_same_seed_gives_the_same_bytes_and_another_seed_other_bytes(reference):
     def text(seed: int, syntax: RdfSyntax = RdfSyntax.ttl) -> bytes:
         stream = io.BytesIO()
@@ -209,6 +212,7 @@ def test_bad_arguments_and_references_are_named_errors(reference):
 # ------------------------------------------------------------------ the command
 
 
+@pytest.mark.slow
 def test_cli_writes_turtle_to_stdout_and_one_summary_line_to_stderr(runner):
     result = runner.invoke(app, ["synth", "--papers", "2", "--seed", "1"])
     assert result.exit_code == 0, result.stderr
@@ -217,6 +221,7 @@ def test_cli_writes_turtle_to_stdout_and_one_summary_line_to_stderr(runner):
     assert result.stderr == f"wrote 2 papers, {len(graph):,} triples ({len(result.stdout_bytes):,} bytes) to stdout\n"
 
 
+@pytest.mark.slow
 def test_cli_writes_ntriples_to_a_file_atomically(runner, tmp_path):
     target = tmp_path / "corpus.nt"
     target.write_text("old contents", encoding="utf-8")
@@ -248,6 +253,7 @@ def test_cli_demands_on_a_synthetic_corpus(runner, corpus_file):
     assert {row["country"] or row["holder"] for row in rows} <= {"TJ", "ca-members"}
 
 
+@pytest.mark.slow
 def test_cli_shows_a_progress_bar_only_on_a_terminal(tmp_path):
     master, slave = os.openpty()
     command = [sys.executable, "-c", "from scograph.cli import app; app()",

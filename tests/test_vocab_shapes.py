@@ -460,6 +460,7 @@ BREAKS = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", list(BREAKS))
 def test_each_break_is_reported_with_a_message(name, sample, shapes, vocab):
     data = copy(sample)

@@ -400,14 +400,14 @@ def build(check: Annotated[bool, typer.Option("--check", help="Do not write; exi
             typer.echo(f"{'wrote' if filled else 'unchanged:'} {curation / ANCHORS_FILE}", err=True)
     changed = build_claims(curation, output, check=check)
     if check:
-        typer.echo(f"ok: {output} is up to date with {curation}", err=True)
+        typer.echo(f"ok: {printable(str(output))} is up to date with {printable(str(curation))}", err=True)
     else:
-        typer.echo(f"{'wrote' if changed else 'unchanged:'} {output}", err=True)
+        typer.echo(f"{'wrote' if changed else 'unchanged:'} {printable(str(output))}", err=True)
 
 
 def register_other_commands() -> None:
     """Commands that live in modules of their own register themselves on ``app`` when imported."""
-    from . import cli_export, cli_serve, cli_sparql, cli_synth  # noqa: F401
+    from . import cli_discourse, cli_export, cli_plot, cli_serve, cli_sparql, cli_synth  # noqa: F401
 
 
 from . import console  # noqa: E402

@@ -8,6 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from .cli import app, handles_errors
+from .errors import printable
 from .progress import progress_bar
 from .render import RdfSyntax
 
@@ -33,6 +34,6 @@ def synth(papers: PapersOption, seed: SeedOption = 0, output: OutputOption = Non
     reference = load_reference(data)
     with progress_bar(papers, "synthesising papers") as advance:
         summary = write_corpus_file(output, papers, seed, format, reference, advance)
-    target = output if output is not None else "stdout"
+    target = printable(str(output)) if output is not None else "stdout"
     typer.echo(f"wrote {summary.papers} papers, {summary.triples:,} triples ({summary.bytes:,} bytes) to {target}",
                err=True)

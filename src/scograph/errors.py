@@ -69,6 +69,12 @@ class EndpointError(ScographError):
     exit_code = 4
 
 
+class NotInstalled(ScographError):
+    """An optional part a command needs is not installed: the ``plot`` extra, or a font with Chinese glyphs."""
+
+    exit_code = 5
+
+
 class Problem:
     """One thing wrong with the data, located as precisely as the input allows."""
 

@@ -40,7 +40,7 @@ from enum import Enum
 from itertools import combinations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, TextIO
-from .errors import UsageError
+from .errors import UsageError, printable
 from .inputs import date_span, parse_choice, parse_domain
 from .fileio import atomic_writer
 from .store import IRI
@@ -1062,7 +1062,8 @@ class ExportResult:
             what = f"{self.triples} triples"
         else:
             what = f"{self.network} network: {self.nodes} nodes, {self.edges} edges"
-        return f"wrote {', '.join(str(p) for p in self.paths)} ({what})"
+        # A file name may hold a line end or a control character; the summary stays one line.
+        return f"wrote {', '.join(printable(str(p)) for p in self.paths)} ({what})"
 
 
 def check_combination(fmt: ExportFormat | str, network: NetworkName | str | None = None,

@@ -103,6 +103,15 @@ class Endpoints:
         body = await run_in_threadpool(site.description_bytes, iri, is_entity, fmt)
         return Response(body, 200, headers={"Vary": "Accept"}, media_type=MEDIA_TYPES[fmt])
 
+    async def picture(self, request: Request) -> Response:
+        name = request.path_params["name"]
+        found = await run_in_threadpool(self.site.picture, name, list(request.scope["scograph.params"]))
+        if found is None:
+            return self.error(request, 404, f"no picture {name!r} here; the pages of states and themes show theirs "
+                                            "(with the plot extra installed)")
+        body, media = found
+        return Response(body, 200, media_type=media)
+
     # ---------------------------------------------------------------- the SPARQL protocol
 
     async def sparql(self, request: Request) -> Response:
@@ -245,6 +254,7 @@ def build_app(settings, site: Site, workers: QueryWorkers | None) -> tuple[Starl
         Route("/id", endpoints.id_root, methods=read),
         Route("/id/", endpoints.id_root, methods=read),
         Route("/id/{rest:path}", endpoints.entity, methods=read),
+        Route("/pictures/{name}", endpoints.picture, methods=read),
     ]
 
     async def refused(request: Request, refusal: Refusal) -> Response:

@@ -229,7 +229,18 @@ class Site:
         return {"title": record.get("label") or record.get("label_zh") or entity_id, "record": record, "iri": iri,
                 "path": templates.href(iri), "tags": tags, "facts": templates.facts(record), "labels": self.labels,
                 "chains": templates.chains_layout(chains, entity_id) if chains else None,
-                "sources": {s: self.labels.get(ENTITY + s) for s in sources}}
+                "sources": {s: self.labels.get(ENTITY + s) for s in sources}, "pictures": _page_pictures(record)}
+
+    def picture(self, name: str, params: list[tuple[str, str]]) -> tuple[bytes, str] | None:
+        """A picture that a state's or a theme's page shows (the plot extra), drawn once; None for any other."""
+        from ..plots import pages
+
+        asked = pages.picture_request(name, params, self.claims)
+        if asked is None:
+            return None
+        picture, fmt, options = asked
+        key = ("picture", picture.value, fmt.value, tuple(sorted(options.items())))
+        return self.pages.get(key, lambda: pages.draw(self.claims, picture, fmt, options)), pages.MEDIA_TYPES[fmt.value]
 
     def node_html(self, iri: str) -> bytes:
         return self.pages.get(("node-html", iri), lambda: self._node_page(iri))
@@ -312,6 +323,12 @@ class Site:
     def results_error_page(self, query: str, status: int, message: str) -> bytes:
         return templates.render("results_error.html", title=f"Error {status}", status=status, message=message,
                                 query=query)
+
+
+def _page_pictures(record: dict) -> list[dict]:
+    from ..plots.pages import page_pictures
+
+    return page_pictures(record)
 
 
 def rdf_bytes(triples: list, fmt: str) -> bytes:
