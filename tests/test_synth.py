@@ -165,7 +165,7 @@ def test_footnoted_evidence_cites_the_source_of_its_papers_footnote(corpus20):
 def test_every_document_and_event_kind_the_model_allows_has_synthetic_labels():
     from typing import get_args
 
-    from scograph.synth import _DOCUMENT_KINDS, _EVENT_KINDS
+    from scograph.synth.text import _DOCUMENT_KINDS, _EVENT_KINDS
     # The reference paper decides which kinds a corpus draws; a kind the model gains must be nameable.
     assert set(_DOCUMENT_KINDS) == set(get_args(m.Document.model_fields["kind"].annotation))
     assert set(_EVENT_KINDS) == set(get_args(m.Event.model_fields["kind"].annotation))
