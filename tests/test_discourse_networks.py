@@ -135,3 +135,34 @@ def test_persons_and_organisations_as_actors(graph):
 def test_options_that_mean_nothing_are_usage_errors(spec, message):
     with pytest.raises(UsageError, match=message):
         spec()
+
+
+def _said(actor, concept, when, source="doc-a", stance="supports"):
+    from scograph.discourse.statements import Statement
+
+    return Statement(entity=f"exp-{actor}-{concept}-{when}", speaker=None, organisation=actor, state=actor,
+                     concept=concept, concept_kind="theme", stance=stance, date=when, source=source, page=1,
+                     holder=actor, domain="economic")
+
+
+@pytest.mark.parametrize(("rule", "kept"), [
+    ("all", 5), ("document", 3), ("week", 4), ("month", 3), ("year", 2), ("range", 2),
+])
+def test_duplicates_per_period_as_dna_counts_them(rule, kept):
+    statements = [
+        _said("a", "x", "2019-06-03"), _said("a", "x", "2019-06-04", "doc-b"),  # same ISO week, other document
+        _said("a", "x", "2019-06-20"),                                           # same month, later week
+        _said("a", "x", "2019-07-01", "doc-b"),                                  # next month
+        _said("a", "x", "2019-07-01", "doc-b", "opposes"),                       # another stance: never a duplicate
+    ]
+    assert len(n.drop_duplicates(statements, rule, "state")) == kept
+
+
+def test_dates_and_domains_select_statements(graph):
+    since = n.matrix(graph, n.Spec("two-mode"), n.Selection(since="2019"))
+    every = discourse.statements(graph)
+    assert since.statements == sum(1 for s in every if s.date and s.date >= "2019")
+    security = n.matrix(graph, n.Spec("two-mode"), n.Selection(domain="security"))
+    assert security.statements == sum(1 for s in every if s.domain == "security")
+    own = n.matrix(graph, n.Spec("two-mode"), n.Selection(group_demands=False))
+    assert own.statements == sum(1 for s in every if s.holder == s.state)

@@ -82,16 +82,27 @@ def test_the_heatmap_counts_each_states_demands_by_theme_and_stance(graph):
     assert totals == sorted(totals, reverse=True)  # most demanded theme first
 
 
-def test_the_network_is_the_exports_congruence_network(graph):
+def test_the_network_is_dnas_congruence_network(graph):
+    from scograph.discourse.networks import Selection, Spec, matrix
+
     drawn = data.network_drawing(graph, lang="zh")
     assert drawn.labels == {"kg": "吉尔吉斯斯坦", "kz": "哈萨克斯坦", "tj": "塔吉克斯坦", "uz": "乌兹别克斯坦"}
     weights = {(s, t): w for s, t, w, _ in drawn.edges}
-    themes = {sid: {t for e in select_statements(graph) if sid in [a.id for a in holder_states(graph, e.holder)]
-                    for t in e.themes} for sid in ("kg", "tj")}
-    assert weights["kg", "tj"] == len(themes["kg"] & themes["tj"]) == 25
+    congruence = matrix(graph, Spec("actors", "congruence", "none"), Selection())
+    assert weights == {(a, b): w for a, b, w in congruence.edges()} and len(weights) == 6
+    assert weights["kg", "tj"] == congruence.weight("kg", "tj") > 0
+    assert drawn.sizes["tj"] == congruence.counts["tj"] == 52  # tj's theme statements
     jaccard = data.network_drawing(graph, normalize="jaccard")
-    assert dict(((s, t), w) for s, t, w, _ in jaccard.edges)["kg", "tj"] == pytest.approx(
-        25 / len(themes["kg"] | themes["tj"]), abs=1e-6)
+    assert {(s, t): w for s, t, w, _ in jaccard.edges}["kg", "tj"] == pytest.approx(
+        matrix(graph, Spec("actors", "congruence", "jaccard"), Selection()).weight("kg", "tj"), abs=1e-6)
+
+
+def test_the_conflict_network_has_no_edge_where_every_state_takes_one_stance(graph):
+    conflict = data.network_drawing(graph, network="actor-conflict")
+    assert set(conflict.labels) == {"kg", "kz", "tj", "uz"} and conflict.edges == []
+    assert conflict.title == "Conflict: opposite stances on the same themes"
+    cooccurrence = data.network_drawing(graph, network="theme-cooccurrence")
+    assert len(cooccurrence.labels) > 20 and all(r == "co-occurrence" for *_, r in cooccurrence.edges)
 
 
 def test_the_timelines_periods_add_up_to_the_dated_demands(graph):
@@ -133,7 +144,7 @@ CASES = {
     "sankey": ({"country": "TJ"}, ["Driver → demand → response · Tajikistan", "Drivers", "Demands", "Responses",
                                     "Cross-border drug trafficking", "Deepen the SCO's security cooperation"]),
     "heatmap": ({}, ["Kyrgyzstan", "Uzbekistan", "The Afghanistan question", "Multi-vector balancing", "opposes"]),
-    "network": ({}, ["Kazakhstan", "Tajikistan", "25", "23"]),
+    "network": ({}, ["Kazakhstan", "Tajikistan", "100", "139"]),
     "timeline": ({"country": "UZ"}, ["Uzbekistan (8)", "2019-Q2", "security", "cultural"]),
 }
 
@@ -169,13 +180,17 @@ def test_picture_sizes(graph, matplotlib):
 
 
 def test_chinese_labels_are_drawn_in_a_cjk_font(graph, matplotlib):
+    from matplotlib import font_manager
+    from matplotlib.ft2font import FT2Font
+
     from scograph.plots.fonts import cjk_family
 
     family = cjk_family()
-    assert "CJK" in family or "Han" in family or family
+    path = font_manager.findfont(family, fallback_to_default=False)
+    assert ord("塔") in FT2Font(path).get_charmap()
     svg = plots.render(graph, "network", "svg", lang="zh")
     text = svg_text(svg.body)
-    assert "塔吉克斯坦" in text and "一致性网络：两国共同诉求的议题" in text
+    assert "塔吉克斯坦" in text and "一致性网络：对同一议题立场相同" in text
     assert f"font-family: '{family}'" in svg.body.decode()
     sankey = plots.render(graph, "sankey", "svg", theme="theme-afghanistan", lang="zh")
     assert "动因" in svg_text(sankey.body) and "阿富汗问题" in svg_text(sankey.body)

@@ -14,6 +14,7 @@ from . import cli_discourse as dn
 from .cli import CountryOption, DataOption, DomainOption, _load, app, handles_errors
 from .discourse.export import FORMATS as DISCOURSE_FORMATS
 from .discourse.export import NETWORKS as DISCOURSE_NETWORKS
+from .errors import printable
 from .exports import ExportFormat, Filters, NetworkName, Normalization
 from .exports import export as write_export
 
@@ -84,7 +85,7 @@ def export(
 
         with status(f"exporting {format.value} to {output}"):
             result = write_export(graph, format, network, filters=filters, normalize=normalize, output=output)
-        typer.echo(result.summary(), err=True)
+        typer.echo(printable(result.summary()), err=True)  # one line, whatever the file name holds
         return
     _to_stdout(lambda stream: write_export(graph, format, network, filters=filters, normalize=normalize, stream=stream))
 
@@ -121,7 +122,7 @@ def _export_discourse(format, network, output, normalize, options, per_window, b
     graph = _load(data)
     if output is not None:
         result = write_discourse(graph, format.value, network.value, chosen, output=output, **arguments)
-        typer.echo(result.summary(), err=True)
+        typer.echo(printable(result.summary()), err=True)  # one line, whatever the file name holds
         return
     _to_stdout(lambda stream: write_discourse(graph, format.value, network.value, chosen, stream=stream, **arguments))
 

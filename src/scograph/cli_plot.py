@@ -9,13 +9,14 @@ from typing import Annotated, Optional
 import typer
 
 from .cli import CountryOption, DataOption, DomainOption, _load, app, handles_errors
-from .exports import Normalization
+from .discourse.networks import ONE_MODE_NORMALIZATIONS
 from .plots import Picture, PictureFormat
 from .plots.data import LANGS, NETWORKS, PERIODS
 
 # The choices as typer wants them (enums), spelt once in scograph.plots.data.
 Lang = Enum("Lang", {name: name for name in LANGS}, type=str)
 Period = Enum("Period", {name: name for name in PERIODS}, type=str)
+Normalization = Enum("Normalization", {name: name for name in ONE_MODE_NORMALIZATIONS}, type=str)
 DrawnNetwork = Enum("DrawnNetwork", {name.replace("-", "_"): name for name in NETWORKS}, type=str)
 
 
@@ -24,7 +25,7 @@ DrawnNetwork = Enum("DrawnNetwork", {name.replace("-", "_"): name for name in NE
 def plot(
     picture: Annotated[Picture, typer.Argument(
         help="sankey (driver → demand → response chains), heatmap (states × themes by stance), "
-             "network (congruence of states), timeline (demands per period and domain).")],
+             "network (congruence or conflict of states), timeline (demands per period and domain).")],
     output: Annotated[Path, typer.Option(
         "--output", "-o", metavar="FILE", help="Write FILE atomically; its suffix (.png, .svg, .html) names the format.")],
     format: Annotated[Optional[PictureFormat], typer.Option(
@@ -36,7 +37,7 @@ def plot(
     lang: Annotated[Lang, typer.Option(help="Labels in English or Chinese (zh needs a CJK font: fonts-noto-cjk).")] = Lang("en"),
     network: Annotated[DrawnNetwork, typer.Option(help="network: which network to draw.")] = DrawnNetwork("actor-congruence"),
     normalize: Annotated[Optional[Normalization], typer.Option(
-        help="network (actor-congruence): weight as shared themes (none), jaccard or cosine.")] = None,
+        help="network (actor-congruence, actor-conflict): DNA's normalisation of the weights.")] = None,
     period: Annotated[Period, typer.Option(help="timeline: the width of a bar.")] = Period("quarter"),
     group_demands: Annotated[bool, typer.Option(
         "--group-demands/--no-group-demands",

@@ -86,25 +86,77 @@ class Country:
 
 
 
+# The usual other names of the states the graph may hold, by ISO alpha-2 code: older and French
+# transliterations, official long forms, short Chinese forms. Kept as data; only states the graph
+# holds are resolved, so a name here never invents a state.
+COUNTRY_VARIANTS: dict[str, tuple[str, ...]] = {
+    "KZ": ("Kazakstan", "Qazaqstan", "Kazakhstan Republic", "Republic of Kazakhstan", "Kazakh", "哈萨克", "哈国", "哈萨克斯坦共和国"),
+    "KG": ("Kyrgyz Republic", "Kirghizia", "Kirgizia", "Kirghizstan", "Kirgizstan", "Kyrgyzia", "Kirgiziya", "Kyrgyz",
+           "吉尔吉斯", "吉国", "吉尔吉斯共和国"),
+    "TJ": ("Tadjikistan", "Tadzhikistan", "Tajikstan", "Republic of Tajikistan", "Tajik", "塔吉克", "塔国",
+           "塔吉克斯坦共和国"),
+    "UZ": ("Ouzbekistan", "Usbekistan", "Uzbekstan", "Republic of Uzbekistan", "Uzbek", "乌兹别克", "乌国",
+           "乌兹别克斯坦共和国"),
+    "CN": ("PRC", "People's Republic of China", "China PR", "中华人民共和国", "中"),
+    "RU": ("Russian Federation", "Russian", "俄", "俄罗斯联邦"),
+    "IN": ("Republic of India", "Bharat", "印"),
+    "PK": ("Islamic Republic of Pakistan", "巴"),
+    "AF": ("Islamic Republic of Afghanistan", "阿富汗伊斯兰共和国"),
+    "US": ("USA", "United States of America", "America", "U.S.", "U.S.A.", "美", "美利坚合众国"),
+    "IR": ("Islamic Republic of Iran", "Persia", "伊朗伊斯兰共和国"),
+    "TM": ("Turkmenia", "土库曼"),
+    "TR": ("Türkiye", "Turkiye", "Republic of Turkey", "土耳其共和国"),
+    "JP": ("Nippon", "日"),
+    "SY": ("Syrian Arab Republic", "叙"),
+}
+
+
+def _loose(text: str) -> str:
+    """A folded name without the words and marks spellings differ in: 'the', dots, hyphens, spaces."""
+    text = fold(text)
+    text = text[4:] if text.startswith("the ") else text
+    return "".join(c for c in text if c.isalnum())
+
+
 def country_names(countries: Iterable[Country]) -> dict[str, Country]:
-    """Every spelling of each state (codes, names, id), folded, -> the state."""
+    """Every spelling of each state (codes, names, id, the usual variants), loosely folded, -> the state.
+
+    A spelling two states of the graph share resolves to neither: a guess would answer for the
+    wrong state. One-character Chinese short forms are listed only where they are unambiguous in
+    the press (中, 俄, 美; not 土, Turkmenistan or Türkiye, nor 阿 or 伊)."""
     names: dict[str, Country] = {}
+    clashes: set[str] = set()
     for country in countries:
-        for name in (country.alpha2, country.alpha3, country.label, country.label_zh, country.id):
-            if name:
-                names[fold(name)] = country
+        spellings = (country.alpha2, country.alpha3, country.label, country.label_zh, country.id,
+                     *COUNTRY_VARIANTS.get(country.alpha2, ()))
+        for name in spellings:
+            key = _loose(name) if name else ""
+            if not key:
+                continue
+            if key in names and names[key] is not country:
+                clashes.add(key)
+            names[key] = country
+    for key in clashes:
+        del names[key]
     return names
 
 
 def parse_country(text: str, names: dict[str, Country]) -> Country:
-    """A state by any spelling of :func:`country_names`."""
-    found = names.get(fold(text))
+    """A state by any spelling of :func:`country_names`; an unknown one is a UsageError that
+    suggests the nearest spellings and lists the valid codes."""
+    import difflib
+
+    found = names.get(_loose(text))
     if found is None:
         codes = sorted({c.alpha2 for c in names.values()})
         if not codes:
             raise UsageError(f"unknown country {text!r}: the graph has no states (is it empty?)")
+        near = difflib.get_close_matches(_loose(text), list(names), n=3, cutoff=0.75)
+        suggestion = sorted({f"{names[key].alpha2} ({names[key].label})" for key in near})
+        hint = f"did you mean {' or '.join(suggestion)}? " if suggestion else ""
         raise UsageError(
-            f"unknown country {text!r}; valid: ISO alpha-2 or alpha-3 code, English or Chinese name of {', '.join(codes)}"
+            f"unknown country {text!r}; {hint}valid: ISO alpha-2 or alpha-3 code, English or Chinese name "
+            f"(or a usual variant) of {', '.join(codes)}"
         )
     return found
 

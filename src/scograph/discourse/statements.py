@@ -92,11 +92,6 @@ def _local(iri: str | None) -> str | None:
     return iri.rsplit("#", 1)[-1] if "#" in iri else entity_id(iri)
 
 
-def _prefixed(query: str) -> str:
-    # dcterms: and prov: are not among the store's standard prefixes everywhere.
-    return ("PREFIX dcterms: <http://purl.org/dc/terms/>\nPREFIX prov: <http://www.w3.org/ns/prov#>\n" + query)
-
-
 def statements(graph, *, concept: str = "theme") -> list[Statement]:
     """Every statement of ``graph`` (a :class:`scograph.graph.ClaimsGraph`), in a stable order
     (demand id, state, concept). ``concept``: ``"theme"`` or ``"demand"``."""
@@ -108,7 +103,7 @@ def statements(graph, *, concept: str = "theme") -> list[Statement]:
     kinds: dict[str, set[str]] = defaultdict(set)
     country: dict[str, str] = {}
     members: dict[str, set[str]] = defaultdict(set)
-    for actor, kind, state, member in store.rows(_prefixed(_ACTORS)):
+    for actor, kind, state, member in store.rows(_ACTORS):
         actor = entity_id(actor)
         kinds[actor].add(_local(kind))
         if state:
@@ -116,14 +111,14 @@ def statements(graph, *, concept: str = "theme") -> list[Statement]:
         if member:
             members[actor].add(entity_id(member))
     themes: dict[str, list[str]] = defaultdict(list)
-    for e, theme in store.rows(_prefixed(_THEMES)):
+    for e, theme in store.rows(_THEMES):
         themes[entity_id(e)].append(entity_id(theme))
     evidence: dict[str, list[tuple]] = defaultdict(list)
-    for e, page, source, speaker, paper in store.rows(_prefixed(_EVIDENCE)):
+    for e, page, source, speaker, paper in store.rows(_EVIDENCE):
         evidence[entity_id(e)].append((int(page), _local(source), _local(speaker), _local(paper)))
 
     found: list[Statement] = []
-    for e, holder, stance, domain, when, speaker in store.rows(_prefixed(_EXPECTATIONS)):
+    for e, holder, stance, domain, when, speaker in store.rows(_EXPECTATIONS):
         e, holder, speaker = entity_id(e), entity_id(holder), _local(speaker)
         if "State" in kinds[holder]:
             states = [holder]

@@ -126,23 +126,21 @@ def drawing(graph: "ClaimsGraph", picture: Picture | str, *, lang: str = "en", *
     given = {k: v for k, v in options.items() if k in OPTIONS[picture] and v is not None}
     if picture is Picture.sankey and not (given.get("country") or given.get("theme")):
         raise UsageError("the sankey picture needs --country or --theme (all the chains at once are too many to read)")
+    require()
     family = None
     if lang == "zh":
-        require()
         from .fonts import cjk_family
 
         family = cjk_family()
     read = {Picture.sankey: data.chain_flows, Picture.heatmap: data.actor_theme_heatmap,
             Picture.network: data.network_drawing, Picture.timeline: data.statement_series}[picture]
     numbers = read(graph, lang=lang, **given)
-    require()
     import matplotlib
 
     from . import draw
 
     with matplotlib.rc_context(_style(family)):
-        made = getattr(draw, {"sankey": "sankey", "heatmap": "heatmap", "network": "network",
-                              "timeline": "timeline"}[picture.value])(numbers, lang)
+        made = getattr(draw, picture.value)(numbers, lang)
     return numbers, made, family
 
 
@@ -162,10 +160,10 @@ def render(graph: "ClaimsGraph", picture: Picture | str, fmt: PictureFormat | st
     ``options``: ``country``, ``theme`` (sankey), ``domain``, ``network`` and ``normalize``
     (network), ``period`` (timeline: year, quarter or month), ``group_demands`` (heatmap, timeline).
     """
-    import matplotlib
-
     fmt = _parse(PictureFormat, fmt, "picture format")
     numbers, made, family = drawing(graph, picture, lang=lang, **options)
+    import matplotlib
+
     with matplotlib.rc_context(_style(family)):
         if fmt is PictureFormat.png:
             body = _png(made.figure)

@@ -43,8 +43,8 @@ def resolve_theme(graph: "ClaimsGraph", text: str) -> str:
     for theme in themes.values():
         if wanted in (theme.id, fold(theme.label_en or ""), fold(theme.label_zh or "")):
             return theme.id
-    raise UsageError(f"unknown theme {text!r}{suggest(text.strip().lower(), themes)}; "
-                     "list them with: scograph sparql --query 'SELECT ?t WHERE { ?t a sco:Theme }'")
+    raise UsageError(f"unknown theme {text!r}{suggest(text.strip().lower(), themes)}; a theme is given by its id "
+                     "(theme-afghanistan) or its English or Chinese label; find one with: scograph search TEXT")
 
 
 def narrower_themes(graph: "ClaimsGraph", theme_id: str) -> set[str]:
@@ -226,30 +226,55 @@ class Drawn:
                 [[self.labels[s], self.labels[t], weight, relation] for s, t, weight, relation in self.edges])
 
 
-NETWORKS = ("actor-congruence", "theme-cooccurrence")
+NETWORKS = ("actor-congruence", "actor-conflict", "theme-cooccurrence")
+_NETWORK_TITLES = {
+    "actor-congruence": {"en": "Congruence: the same stance on the same themes", "zh": "一致性网络：对同一议题立场相同"},
+    "actor-conflict": {"en": "Conflict: opposite stances on the same themes", "zh": "冲突网络：对同一议题立场相反"},
+    "theme-cooccurrence": {"en": "Themes demanded together", "zh": "议题共现网络"},
+}
 
 
 def network_drawing(graph: "ClaimsGraph", network: str = "actor-congruence", country: str | None = None,
                     domain: str | None = None, normalize: str | None = None, lang: str = "en") -> Drawn:
-    """One of the exports' one-mode networks (``exports.build_network``), labelled in ``lang``."""
-    from ..exports import Filters, build_network
-
+    """The states' congruence or conflict network as DNA computes it (``scograph.discourse``), or the
+    themes' co-occurrence network of the exports, labelled in ``lang``."""
     check_lang(lang)
     if network not in NETWORKS:
         raise UsageError(f"unknown network {network!r} to draw; valid: {', '.join(NETWORKS)}")
-    built = build_network(graph, network, Filters(country=country, domain=domain), normalize)
-    labels, sizes = {}, {}
-    for node in built.nodes():
-        attrs = node.attrs
-        first, second = ("label_zh", "label") if lang == "zh" else ("label", "label_zh")
-        labels[node.id] = attrs.get(first) or attrs.get(second) or node.id
-        sizes[node.id] = int(attrs.get("demands", 1))
-    edges = [(e.source, e.target, float(e.attrs["weight"]), e.attrs["relation"]) for e in built.edges()]
-    what = {"actor-congruence": {"en": "Congruence: themes both states demand", "zh": "一致性网络：两国共同诉求的议题"},
-            "theme-cooccurrence": {"en": "Themes demanded together", "zh": "议题共现网络"}}[network][lang]
+    if network == "theme-cooccurrence":
+        labels, sizes, edges = _cooccurrence(graph, country, domain, normalize, lang)
+    else:
+        labels, sizes, edges = _discourse(graph, network.split("-", 1)[1], country, domain, normalize, lang)
+    what = _NETWORK_TITLES[network][lang]
     if normalize and normalize != "none":
         what += f" ({normalize})"
     return Drawn(_title(what, graph, country, None, domain, lang), labels, sizes, edges)
+
+
+def _discourse(graph, qualifier: str, country, domain, normalize, lang):
+    from ..discourse import labels as discourse_labels
+    from ..discourse.networks import Selection, Spec, matrix
+
+    built = matrix(graph, Spec("actors", qualifier, normalize or "none"), Selection(country=country, domain=domain))
+    names = discourse_labels(graph, list(built.rows))
+    first = 1 if lang == "zh" else 0
+    labels = {i: names.get(i, (i, i))[first] or names.get(i, (i, i))[1 - first] or i for i in built.rows}
+    sizes = {i: int(built.counts.get(i, 1)) for i in built.rows}
+    edges = [(a, b, round(float(w), 6), qualifier) for a, b, w in built.edges()]
+    return labels, sizes, edges
+
+
+def _cooccurrence(graph, country, domain, normalize, lang):
+    from ..exports import Filters, build_network
+
+    built = build_network(graph, "theme-cooccurrence", Filters(country=country, domain=domain), normalize)
+    labels, sizes = {}, {}
+    first, second = ("label_zh", "label") if lang == "zh" else ("label", "label_zh")
+    for node in built.nodes():
+        labels[node.id] = node.attrs.get(first) or node.attrs.get(second) or node.id
+        sizes[node.id] = int(node.attrs.get("demands", 1))
+    edges = [(e.source, e.target, float(e.attrs["weight"]), e.attrs["relation"]) for e in built.edges()]
+    return labels, sizes, edges
 
 
 # --------------------------------------------------------------------- statements over time
