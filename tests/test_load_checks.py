@@ -7,7 +7,7 @@ import pytest
 from scograph import model as m
 from scograph.errors import DataFileError
 from scograph.graph import ClaimsGraph
-from scograph.mapping import claims_to_turtle
+from scograph.rdf.mapping import claims_to_turtle
 
 EV = m.Evidence(quote="引文", page=99, paper="p", anchor=m.Anchor())
 PAPER = m.Paper(id="p", label_zh="论文", label_en="Paper", title="论文", language="zh", doi="10.1/x",

@@ -19,7 +19,7 @@ from scograph.checks.references import check_claims
 from scograph.cli import app
 from scograph.errors import DataFileError, UsageError
 from scograph.graph import ClaimsGraph
-from scograph.mapping import claims_to_graph
+from scograph.rdf.mapping import claims_to_graph
 from scograph.checks.quotes import iter_evidence
 from scograph.synth import RdfSyntax, measure, synthesise, write_corpus, write_corpus_file
 from scograph.checks.validate import validate_file
@@ -165,7 +165,7 @@ def test_footnoted_evidence_cites_the_source_of_its_papers_footnote(corpus20):
 def test_every_document_and_event_kind_the_model_allows_has_synthetic_labels():
     from typing import get_args
 
-    from scograph.synth import _DOCUMENT_KINDS, _EVENT_KINDS
+    from scograph.synth.text import _DOCUMENT_KINDS, _EVENT_KINDS
     # The reference paper decides which kinds a corpus draws; a kind the model gains must be nameable.
     assert set(_DOCUMENT_KINDS) == set(get_args(m.Document.model_fields["kind"].annotation))
     assert set(_EVENT_KINDS) == set(get_args(m.Event.model_fields["kind"].annotation))

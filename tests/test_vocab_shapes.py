@@ -16,7 +16,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH
 
 from scograph import model as m
-from scograph.mapping import (
+from scograph.rdf.mapping import (
     ACTOR_CLASSES,
     BASES,
     CLASSES,

@@ -226,7 +226,7 @@ def curation_files(directory: Path) -> list[Path]:
 
 def compile_turtle(directory: Path) -> str:
     """The Turtle text that the curation files in ``directory`` compile to."""
-    from .mapping import claims_to_turtle
+    from .rdf.mapping import claims_to_turtle
 
     return claims_to_turtle(load_curation(curation_files(directory)).claims)
 

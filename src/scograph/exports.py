@@ -30,7 +30,6 @@ N-Triples, TriG with one named graph per source, JSON-LD).
 from __future__ import annotations
 
 import csv
-import json
 import math
 import re
 from collections import Counter, defaultdict
@@ -49,7 +48,6 @@ from .terms import CONCEPT_NAMES, ENTITY, ENTITY_CLASSES, entity_id, link_iri, l
 
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
-    from rdflib import Dataset
 
     from . import model as m
     from .graph import ClaimsGraph
@@ -409,7 +407,7 @@ drivers, expectations and responses points at another kind of entity; properties
 vocabulary are not followed. (The tests compare this with the projection, which links any two
 entities.)"""
 _RANKS = {kind: rank for rank, kind in enumerate(ENTITY_CLASSES)}
-"""A node's type is the first entity class it has, in this order, as scograph.network types it."""
+"""A node's type is the first entity class it has, in this order, as scograph.rdf.projection types it."""
 
 
 def _classes(kinds: Iterable[str], ranked: bool = False) -> str:
@@ -477,7 +475,7 @@ class _Chains:
     def read(cls, store) -> "_Chains":
         """Each query's rows folded into the nodes' attributes, then let go (one copy at a time).
 
-        The attributes are those scograph.network gives a node or link, typed as _typed types them.
+        The attributes are those scograph.rdf.projection gives a node or link, typed as _typed types them.
         """
         cut = len(ENTITY)
         kinds = {rank: kind for kind, rank in _RANKS.items()}
@@ -531,7 +529,7 @@ class _Chains:
         for s, relation, o in store.iter_rows(_CHAIN_LINK_QUERY):
             if s in found and o in found:
                 source, target = s[cut:], o[cut:]
-                # The basis sits on the link's own node, named as scograph.mapping names it.
+                # The basis sits on the link's own node, named as scograph.rdf.mapping names it.
                 basis = bases.get(link_iri(s, relation, target))
                 attrs = shared.get((relation, basis))
                 if attrs is None:
@@ -1017,184 +1015,6 @@ def write_statements(rows: list[dict[str, str]], out: TextIO) -> int:
 
 # --------------------------------------------------------------------- RDF
 
-JSONLD_CONTEXT: dict[str, Any] = {
-    "@vocab": "https://w3id.org/scograph/vocab#",
-    "sco": "https://w3id.org/scograph/vocab#",
-    "scoid": "https://w3id.org/scograph/id/",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "bibo": "http://purl.org/ontology/bibo/",
-    "prov": "http://www.w3.org/ns/prov#",
-    "oa": "http://www.w3.org/ns/oa#",
-    "id": "@id",
-    "type": "@type",
-    "label": {"@id": "rdfs:label", "@container": "@language"},
-    "prefLabel": {"@id": "skos:prefLabel", "@container": "@language"},
-    "description": {"@id": "dcterms:description", "@container": "@language"},
-    "title": {"@id": "dcterms:title", "@container": "@language"},
-    "office": {"@id": "sco:office", "@container": "@language"},
-    "place": {"@id": "sco:place", "@container": "@language"},
-    "quote": {"@id": "sco:quote", "@language": "zh"},
-    "measures": {"@id": "sco:measures", "@language": "en"},
-    "rationale": {"@id": "sco:rationale", "@language": "en"},
-    **{name: {"@id": f"oa:{name}", "@language": "zh"} for name in ("exact", "prefix", "suffix")},
-    **{name: {"@id": f"oa:{name}", "@type": "@id"} for name in ("hasTarget", "hasSource", "hasSelector")},
-    "date": "dcterms:date",
-    "issued": {"@id": "dcterms:issued", "@type": "xsd:gYear"},
-    "year": {"@id": "sco:year", "@type": "xsd:gYear"},
-    "language": "dcterms:language",
-    "publisher": "dcterms:publisher",
-    "hasPart": {"@id": "dcterms:hasPart", "@type": "@id"},
-    "isPartOf": {"@id": "dcterms:isPartOf", "@type": "@id"},
-    "authorList": {"@id": "bibo:authorList", "@type": "@id"},
-    "doi": "bibo:doi",
-    "issn": "bibo:issn",
-    "issue": "bibo:issue",
-    "pages": "bibo:pages",
-    "uri": "bibo:uri",
-    "pageStart": "bibo:pageStart",
-    "pageEnd": "bibo:pageEnd",
-    "value": {"@id": "rdf:value", "@type": "xsd:decimal"},
-    "wasQuotedFrom": {"@id": "prov:wasQuotedFrom", "@type": "@id"},
-    "broader": {"@id": "skos:broader", "@type": "@id"},
-    "inScheme": {"@id": "skos:inScheme", "@type": "@vocab"},
-    **{name: {"@id": f"sco:{name}", "@type": "@vocab"} for name in ("domain", "level", "model", "basis", "voice", "stance")},
-    **{name: {"@id": f"sco:{name}", "@type": "@id"} for name in (
-        "addressee", "citedSource", "country", "holder", "inPaper", "occasion", "refines", "speaker", "subject")},
-    # Properties that may hold several values are always lists, however many a node has.
-    **{name: {"@id": f"sco:{name}", "@type": "@id", "@container": "@set"} for name in (
-        "about", "actor", "addresses", "affects", "citedAt", "document", "evidence", "indicator", "initiative", "issuer",
-        "member", "participant", "proposer", "shapedBy", "theme")},
-}
-"""Short keys for every property, language maps for labels, plain ids for references (lists for
-the properties that may have several), plain names for concepts (``"domain": "security"``), so
-the JSON-LD reads as ordinary JSON. Dates
-keep their XSD type (``{"@value": "2019-04", "type": "xsd:gYearMonth"}``): a date may be a
-year, a month or a day."""
-
-
-def _canonical_json(value: Any) -> Any:
-    """Sorted arrays (RDF values have no order), so the same graph always gives the same text."""
-    if isinstance(value, dict):
-        return {k: (v if k == "@list" else _canonical_json(v)) for k, v in value.items()}
-    if isinstance(value, list):
-        items = [_canonical_json(v) for v in value]
-        return sorted(items, key=lambda v: json.dumps(v, ensure_ascii=False, sort_keys=True))
-    return value
-
-
-def to_jsonld(graph: "ClaimsGraph") -> str:
-    text = graph.rdf.serialize(format="json-ld", context=JSONLD_CONTEXT, auto_compact=True)
-    document = json.loads(text)
-    body = {k: v for k, v in document.items() if k != "@context"}
-    return json.dumps({"@context": JSONLD_CONTEXT, **_canonical_json(body)}, ensure_ascii=False, indent=2) + "\n"
-
-
-def source_dataset(graph: "ClaimsGraph") -> "Dataset":
-    """The claims graph split by source: one named graph per work, named by the work's IRI.
-
-    - Each piece of evidence (quote, page, note, voice, its annotation target) and the link from its
-      claim to it go into the graph of the source its footnote cites, or, with no footnote, of the
-      paper it is quoted from.
-    - Each cited source's own record (title, authors, URL, the footnotes that cite it) goes into
-      its own graph; each paper's record (sections, authors, DOI) into the paper's graph.
-    - Each claim backed by evidence (an expectation, driver, response, indicator, a qualified link…)
-      goes into the graph of every paper its evidence is quoted from.
-    - What no work backs (actors, themes and initiatives without evidence) stays in the default graph.
-
-    Every triple of the claims graph is in the dataset; the union of its graphs is the claims graph.
-    """
-    from rdflib import Dataset, URIRef
-    from rdflib.namespace import DCTERMS, PROV, RDF
-
-    from .mapping import BIBO, OA, SCO
-    from .terms import bind_prefixes
-
-    rdf = graph.rdf
-    home: dict[Any, set] = defaultdict(set)
-    for evidence in rdf.subjects(RDF.type, SCO.Evidence):
-        work = rdf.value(evidence, SCO.citedSource) or rdf.value(evidence, PROV.wasQuotedFrom)
-        if work is not None:
-            home[evidence].add(work)
-            # The quote's annotation target and its selector go with the quote.
-            for target in rdf.objects(evidence, OA.hasTarget):
-                home[target].add(work)
-                for selector in rdf.objects(target, OA.hasSelector):
-                    home[selector].add(work)
-    for work in rdf.subjects(RDF.type, SCO.Source):
-        home[work].add(work)
-        for footnote in rdf.objects(work, SCO.citedAt):
-            home[footnote].add(work)
-        for section in rdf.objects(work, DCTERMS.hasPart):
-            home[section].add(work)
-    for owner, evidence in rdf.subject_objects(SCO.evidence):
-        if owner not in home:
-            for paper in rdf.objects(evidence, PROV.wasQuotedFrom):
-                home[owner].add(paper)
-    for owner, head in rdf.subject_objects(BIBO.authorList):
-        for cell in _list_cells(rdf, head):
-            home[cell] |= home[owner]
-
-    dataset = Dataset()
-    bind_prefixes(dataset)
-    default = dataset.default_graph
-    named: dict[Any, Any] = {}
-    for triple in rdf:
-        subject, predicate, obj = triple
-        works = home.get(obj) if predicate == SCO.evidence else home.get(subject)
-        if not works:
-            default.add(triple)
-            continue
-        for work in works:
-            if work not in named:
-                named[work] = dataset.graph(URIRef(work))
-            named[work].add(triple)
-    return dataset
-
-
-def _list_cells(rdf, head) -> list:
-    from rdflib.namespace import RDF
-
-    cells, node = [], head
-    while node is not None and node != RDF.nil and node not in cells:
-        cells.append(node)
-        node = rdf.value(node, RDF.rest)
-    return cells
-
-
-def trig_text(dataset: "Dataset") -> str:
-    """TriG in a stable order: the prefixes once, then each named graph by name, the default graph last.
-
-    rdflib's TriG writer orders graphs by hash; each graph here is written by its
-    deterministic Turtle writer instead.
-    """
-    from rdflib import Graph
-
-    from .terms import PREFIXES, bind_prefixes
-
-    def body(triples) -> str:
-        part = Graph()
-        bind_prefixes(part)
-        for triple in triples:
-            part.add(triple)
-        lines = part.serialize(format="longturtle").splitlines()
-        kept = [line for line in lines if not line.upper().startswith(("PREFIX ", "@PREFIX "))]
-        return "\n".join(kept).strip("\n")  # not indented: a long literal may span lines
-
-    out = [f"PREFIX {prefix}: <{namespace}>\n" for prefix, namespace in sorted(PREFIXES.items())]
-    default_id = dataset.default_graph.identifier
-    named = sorted((g for g in dataset.graphs() if g.identifier != default_id), key=lambda g: str(g.identifier))
-    for graph in named:
-        if len(graph):
-            out.append(f"\n<{graph.identifier}> {{\n{body(graph)}\n}}\n")
-    if len(dataset.default_graph):
-        out.append(f"\n{{\n{body(dataset.default_graph)}\n}}\n")
-    return "".join(out)
-
-
 def to_rdf_text(graph: "ClaimsGraph", fmt: ExportFormat) -> str:
     """The claims graph as Turtle, N-Triples (sorted lines), TriG (one graph per source) or JSON-LD."""
     if fmt is ExportFormat.ttl:
@@ -1206,8 +1026,12 @@ def to_rdf_text(graph: "ClaimsGraph", fmt: ExportFormat) -> str:
         lines = to_canonical_graph(graph.rdf).serialize(format="nt11").splitlines()
         return "".join(line + "\n" for line in sorted(set(lines)) if line.strip())
     if fmt is ExportFormat.trig:
+        from .rdf.datasets import source_dataset, trig_text
+
         return trig_text(source_dataset(graph))
     if fmt is ExportFormat.jsonld:
+        from .rdf.jsonld import to_jsonld
+
         return to_jsonld(graph)
     raise UsageError(f"{fmt.value} is not an RDF format; RDF formats: {', '.join(f.value for f in RDF_FORMATS)}")
 
@@ -1284,6 +1108,8 @@ def export(graph: "ClaimsGraph", fmt: ExportFormat | str, network: NetworkName |
     if fmt in RDF_FORMATS:
         graphs = None
         if fmt is ExportFormat.trig:
+            from .rdf.datasets import source_dataset, trig_text
+
             dataset = source_dataset(graph)
             graphs = sum(1 for g in dataset.graphs() if len(g) and g.identifier != dataset.default_graph.identifier)
             text = trig_text(dataset)

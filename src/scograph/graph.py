@@ -125,7 +125,7 @@ class ClaimsGraph:
     def claims(self):
         """The typed pydantic objects (:class:`scograph.model.Claims`)."""
         if self._claims is None:
-            from .mapping import graph_to_claims
+            from .rdf.mapping import graph_to_claims
 
             self._claims = graph_to_claims(self.rdf)
         return self._claims
@@ -137,7 +137,7 @@ class ClaimsGraph:
     @cached_property
     def network(self):
         """The networkx MultiDiGraph projection of the whole graph."""
-        from .network import to_networkx
+        from .rdf.projection import to_networkx
 
         return to_networkx(self.rdf)
 
@@ -391,7 +391,7 @@ class ClaimsGraph:
 
     def describe(self, entity_id_: str) -> dict:
         """Everything about one entity: its fields, its evidence, and every link in and out."""
-        from .mapping import read_entity_from
+        from .rdf.mapping import read_entity_from
 
         entity_id_, kind = self.resolve(entity_id_)
         record = self._records_of([entity_id_])[0]
@@ -553,7 +553,7 @@ class ClaimsGraph:
         chain = nx.MultiDiGraph()
         if holders:
             # Links come in narrow queries joined here, and their bases in one scan of sco:basis,
-            # found by the IRI scograph.mapping gives each link: joining each chain with its two
+            # found by the IRI scograph.rdf.mapping gives each link: joining each chain with its two
             # reified links costs the engine several times more.
             values = values_clause("e", list(holders))
             bases = {link: CONCEPT_NAMES.get(basis)

@@ -1,6 +1,6 @@
 """The typed claim model: what the paper says, as validated pydantic objects.
 
-This module knows nothing of RDF; ``scograph.mapping`` turns these objects into
+This module knows nothing of RDF; ``scograph.rdf.mapping`` turns these objects into
 triples and back. Every list that has no meaningful order is kept sorted and
 without duplicates, so that a round trip through RDF (which has no order)
 gives back equal objects.

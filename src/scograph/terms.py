@@ -1,7 +1,7 @@
 """The vocabulary's IRIs and concept names as plain strings.
 
 Every IRI, prefix and entity kind is written here once. Lookups run on every CLI call, so this
-module imports nothing heavy (no rdflib, no pydantic); :mod:`scograph.mapping` builds its rdflib
+module imports nothing heavy (no rdflib, no pydantic); :mod:`scograph.rdf.mapping` builds its rdflib
 namespaces from these strings.
 """
 

@@ -144,7 +144,7 @@ def _oxigraph_syntax_error(query: NamedQuery, error: SyntaxError) -> SparqlSynta
 def prepare(query: NamedQuery) -> str:
     """Read and parse the query (cached by text) and answer its form; a syntax error names its place.
 
-    The lexer (:mod:`scograph.sparql_text`) reads it first and refuses what it does not
+    The lexer (:mod:`scograph.queries.text`) reads it first and refuses what it does not
     understand and what would crash an engine (too long, too deeply nested: exit code 2);
     Oxigraph, which runs the lexer's text, decides whether it parses; rdflib, imported only
     then, words the error when it rejects the query too.
@@ -166,7 +166,7 @@ def query_form(query: NamedQuery) -> str:
 
 
 def _bound(query: NamedQuery, bindings: Mapping[str, Any] | None, substitute: bool) -> tuple[str, dict]:
-    """The text to run and the engine's substitutions: see :func:`scograph.sparql_text.bind`."""
+    """The text to run and the engine's substitutions: see :func:`scograph.queries.text.bind`."""
     try:
         return sparql_text.bind(read_query(query.text), dict(bindings or {}), substitute)
     except (sparql_text.QueryTextError, ValueError, TypeError) as error:

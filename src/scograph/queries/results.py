@@ -154,7 +154,7 @@ def _rows(result: Result) -> tuple[list[str], list[dict]]:
 
 
 def _written(result: Result, fmt: ResultFormat, stream) -> None:
-    """The result in a SPARQL results or RDF format, written by pyoxigraph (:mod:`scograph.sparql_results`)
+    """The result in a SPARQL results or RDF format, written by pyoxigraph (:mod:`scograph.queries.formats`)
     into ``stream``; a document that does not end in a line end gets one, for a terminal."""
     from . import formats as sparql_results
 

@@ -59,7 +59,7 @@ class CheckedQuery:
     """A query the check let through: its form, its dataset, and ``text``, the text the engine is to run.
 
     ``text`` is what both rdflib (the check) and Oxigraph (the engine) read: the query as
-    :func:`scograph.sparql_text.read` writes it out, with nothing left on which they differ.
+    :func:`scograph.queries.text.read` writes it out, with nothing left on which they differ.
     """
 
     form: str

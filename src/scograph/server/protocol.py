@@ -1,6 +1,6 @@
 """The SPARQL 1.1 Protocol, read from a request: its URL, parameters and body, strictly.
 
-Everything here raises :class:`scograph.answers.Refusal` (status and message) for a request
+Everything here raises :class:`scograph.server.answers.Refusal` (status and message) for a request
 it will not take; nothing here touches the network or the store.
 """
 

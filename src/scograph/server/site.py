@@ -272,7 +272,7 @@ class Site:
         """The triples that describe an IRI, as pyoxigraph triples: its own, its evidence and links, and those pointing at it."""
         import pyoxigraph as ox
 
-        from ..mapping import DESCRIBE_ENTITY
+        from ..rdf.mapping import DESCRIBE_ENTITY
         from ..store import IRI
 
         store = self.claims.store
@@ -335,14 +335,9 @@ def rdf_bytes(triples: list, fmt: str) -> bytes:
     """An entity's description: compact JSON-LD (with a context) through rdflib, the rest through pyoxigraph."""
     if fmt != "jsonld":
         return serialize_triples(triples, fmt)
-    from rdflib import Graph
+    from ..rdf.jsonld import entity_jsonld
 
-    from ..terms import DATA_PREFIXES, bind_prefixes
-
-    graph = Graph()
-    bind_prefixes(graph)
-    graph.parse(data=serialize_triples(triples, "nt").decode("utf-8"), format="nt")
-    return graph.serialize(format="json-ld", context=dict(DATA_PREFIXES), indent=2, ensure_ascii=False).encode("utf-8")
+    return entity_jsonld(serialize_triples(triples, "nt"))
 
 
 def service_description(endpoint: str, triples: int, fmt: str) -> bytes:

@@ -143,7 +143,7 @@ def sparql_term(value: Any) -> str:
 def bind(query: str, bindings: dict[str, Any] | None) -> str:
     """The query with ``bindings`` as a VALUES block of terms written by pyoxigraph, opening its WHERE group.
 
-    The group is found by the one SPARQL lexer (:mod:`scograph.sparql_text`), so ``WHERE``
+    The group is found by the one SPARQL lexer (:mod:`scograph.queries.text`), so ``WHERE``
     may stand on a line of its own or be left out (``SELECT ?x { … }``); no value's text
     is ever pasted into the query.
     """

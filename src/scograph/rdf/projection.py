@@ -12,7 +12,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
 from .mapping import ACTOR_CLASSES, BASES, CLASSES, DOMAINS, ENTITY, LEVELS, MODELS, SCO, entity_id, link_iri
-from .terms import local_name
+from ..terms import local_name
 
 _TYPE_NAMES = {classes[0]: kind.__name__.lower() for kind, classes in CLASSES.items()}
 _CONCEPT_NAMES = {

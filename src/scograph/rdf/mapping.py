@@ -22,9 +22,9 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
-from . import model as m
-from . import terms
-from .terms import bind_prefixes
+from .. import model as m
+from .. import terms
+from ..terms import bind_prefixes
 
 # The rdflib namespaces of terms' IRIs, for the code that builds rdflib graphs.
 SCO, ENTITY, BIBO, OA = (Namespace(iri) for iri in (terms.SCO, terms.ENTITY, terms.BIBO, terms.OA))
@@ -524,7 +524,7 @@ CONSTRUCT { ?s ?p ?o } WHERE {
 
 def read_entity_from(store, entity_id_: str, kind: str) -> m.Entity:
     """One entity read from a store: its description (with its evidence and links) into a typed object."""
-    from .store import IRI
+    from ..store import IRI
 
     graph = Graph()
     graph.parse(data=store.construct(DESCRIBE_ENTITY, {"x": IRI(str(iri(entity_id_)))}), format="nt")
