@@ -610,9 +610,9 @@ class ClaimsGraph:
         """Entities whose labels, descriptions or evidence quotes match ``text`` by words (English, stemmed)
         or characters (Chinese), best first; each with the field and snippet that matched and a ``score``.
 
-        ``type`` keeps one record type (``expectation``, …), ``limit`` the first so many (:mod:`scograph.search`).
+        ``type`` keeps one record type (``expectation``, …), ``limit`` the first so many (:mod:`scograph.store.search`).
         """
-        from .search import search
+        from .store.search import search
 
         return search(self, text, type, limit)
 

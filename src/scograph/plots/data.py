@@ -36,7 +36,7 @@ def label_of(entity, lang: str) -> str:
 
 def resolve_theme(graph: "ClaimsGraph", text: str) -> str:
     """A theme's id from its id (any case) or its English or Chinese label."""
-    from ..graph import fold
+    from ..inputs import fold
 
     themes = {t.id: t for t in graph.claims.themes}
     wanted = fold(text)
@@ -140,7 +140,7 @@ def _title(what: str, graph: "ClaimsGraph", country: str | None, theme_id: str |
     if theme_id:
         parts.append(label_of(graph.by_id.get(theme_id), lang))
     if domain:
-        from ..graph import parse_domain
+        from ..inputs import parse_domain
         from ..terms import DOMAINS_ZH
 
         name = parse_domain(domain)

@@ -25,9 +25,9 @@ import threading
 import unicodedata
 from pathlib import Path
 
-from .errors import UsageError
-from .inputs import fold
-from .terms import ENTITY_CLASSES, SCO, entity_id
+from ..errors import UsageError
+from ..inputs import fold
+from ..terms import ENTITY_CLASSES, SCO, entity_id
 
 FIELD_WEIGHTS = {"label": 3.0, "label_zh": 3.0, "description": 2.0, "description_zh": 2.0}
 """How much a match in each field counts against one in an evidence quote (weight 1)."""
@@ -37,7 +37,7 @@ _WORD = re.compile(r"[^\W_]+")  # letters and digits, as FTS5's unicode61 tokeni
 _TABLE = ("CREATE VIRTUAL TABLE texts USING fts5(words, grams, entity UNINDEXED, kind UNINDEXED, field UNINDEXED,"
           " weight UNINDEXED, original UNINDEXED, tokenize='porter unicode61 remove_diacritics 2')")
 _TYPE_OF_CLASS = {SCO + local: kind for kind, local in ENTITY_CLASSES.items()}
-SEARCH_CODE = ("search.py", "terms.py")
+SEARCH_CODE = ("store/search.py", "terms.py")
 """The modules whose code decides what the index holds: their digest names the index file."""
 
 
@@ -254,7 +254,7 @@ def index_of(graph) -> SearchIndex:
 
 
 def _index_path(key: str) -> Path | None:
-    from .store.prepared import cache_dir, code_digest
+    from .prepared import cache_dir, code_digest
 
     directory = cache_dir()
     return directory / f"{key}.search-{code_digest(SEARCH_CODE)}.sqlite" if directory is not None else None
@@ -263,8 +263,8 @@ def _index_path(key: str) -> Path | None:
 def _build_on_disk(store, path: Path) -> SearchIndex | None:
     import sqlite3
 
-    from .progress import status
-    from .store.prepared import note
+    from ..progress import status
+    from .prepared import note
 
     if path.exists():
         note(f"the search index {path} cannot be used; building it again")
@@ -279,7 +279,7 @@ def _build_on_disk(store, path: Path) -> SearchIndex | None:
 def search(graph, text: str, kind: str | None = None, limit: int | None = None) -> list[dict]:
     """:meth:`scograph.graph.ClaimsGraph.search`: the kind is checked before any index is built."""
     if kind is not None:
-        from .inputs import parse_entity_kind
+        from ..inputs import parse_entity_kind
 
         kind = parse_entity_kind(kind)
     if limit is not None and limit < 1:
@@ -294,7 +294,7 @@ def search(graph, text: str, kind: str | None = None, limit: int | None = None) 
         if index.path is None:
             raise  # in memory: a bug, not damage
         # Some damage shows only in the middle of a query (a garbled page): build the index again, once.
-        from .store.prepared import note
+        from .prepared import note
 
         note(f"the search index {index.path} cannot be read ({error}); building it again")
         index.path.unlink(missing_ok=True)
