@@ -59,6 +59,26 @@ def test_shown_output_is_real(command, shown):
     assert run_shown(command) == shown, f"README output of `{command}` is stale: python -m tests.test_docs --update"
 
 
+SESSION = re.compile(r"```pycon\n(.*?)```", re.S)
+
+
+@pytest.mark.parametrize("number", range(len(SESSION.findall(README.read_text(encoding="utf-8")))))
+def test_python_sessions_print_what_they_show(number, private_cache):
+    """Each ``pycon`` block of the README runs as a doctest: the calls a notebook makes, with their real output."""
+    import doctest
+
+    from .conftest import requires
+
+    text = SESSION.findall(README.read_text(encoding="utf-8"))[number]
+    if "import pandas" in text:
+        requires("pandas", "pip install 'scograph[pandas]'")
+    test = doctest.DocTestParser().get_doctest(text, {}, f"README.md pycon block {number + 1}", "README.md", 0)
+    reports: list[str] = []
+    runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
+    runner.run(test, out=reports.append)
+    assert test.examples and runner.failures == 0, "".join(reports)
+
+
 def update() -> None:
     text = README.read_text(encoding="utf-8")
     text = BLOCK.sub(lambda m: f"```console\n$ {m.group(1)}\n{run_shown(m.group(1))}```", text)
