@@ -44,8 +44,14 @@ from ..errors import UsageError, printable
 from ..fileio import atomic_writer
 from ..inputs import date_span, parse_choice
 from .chains import chains_network
-from .choices import NETWORK_FORMATS, RDF_FORMATS, ExportFormat, NetworkName, Normalization
-from .escaping import _xml_attr, spelt, xml_text
+from .choices import (
+    NETWORK_FORMATS,
+    RDF_FORMATS,
+    ExportFormat,
+    NetworkName,
+    Normalization,
+)
+from .escaping import spelt, xml_attr, xml_text
 from .gexf import NODE_COLOURS, node_size, write_gexf
 from .graphml import write_graphml
 from .networks import Attribute, Edge, Network, Node, scalar
@@ -59,7 +65,14 @@ from .projections import (
     theme_cooccurrence_network,
 )
 from .rdf import rdf_text, to_rdf_text
-from .selection import Filters, _Selector, _statement_span, holder_states, select_findings, select_statements
+from .selection import (
+    Filters,
+    Selector,
+    holder_states,
+    select_findings,
+    select_statements,
+    statement_span,
+)
 from .tables import (
     STATEMENT_COLUMNS,
     csv_paths,
@@ -77,14 +90,15 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = [
     "NETWORK_FORMATS", "NODE_COLOURS", "RDF_FORMATS", "STATEMENT_COLUMNS", "Attribute", "Edge", "ExportFormat",
-    "ExportResult", "Filters", "Network", "NetworkName", "Node", "Normalization", "actor_congruence_network",
+    "ExportResult", "Filters", "Network", "Selector", "NetworkName", "Node", "Normalization", "actor_congruence_network",
     "actor_theme_network", "build_network", "chains_network", "check_combination", "csv_paths", "date_span",
     "emitter", "export", "full_network", "holder_states", "node_size", "rdf_text", "scalar", "select_findings",
-    "select_statements", "spelt", "statement_rows", "theme_cooccurrence_network", "to_rdf_text",
-    "write_edges_csv", "write_gexf", "write_graphml", "write_nodes_csv", "write_statements", "xml_text",
+    "select_statements", "spelt", "statement_rows", "statement_span", "theme_cooccurrence_network", "to_rdf_text",
+    "write_edges_csv", "write_gexf", "write_graphml", "write_nodes_csv", "write_statements", "xml_attr", "xml_text",
 ]
-# Private names that scograph.discourse and the tests use, kept importable from here.
-_SHARED = (_Selector, _projection, _statement_span, _with_broader, _xml_attr)
+# The names scograph.discourse imported while these were private to one module.
+_Selector, _statement_span, _xml_attr = Selector, statement_span, xml_attr
+_TESTED = (_projection, _with_broader)  # private, but the tests compare the projection with the chains
 
 
 @dataclass(frozen=True)

@@ -7,15 +7,22 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from ..store import IRI
-from ..terms import CONCEPT_NAMES, ENTITY, ENTITY_CLASSES, entity_id, link_iri, local_name
+from ..terms import (
+    CONCEPT_NAMES,
+    ENTITY,
+    ENTITY_CLASSES,
+    entity_id,
+    link_iri,
+    local_name,
+)
 from .choices import NetworkName
-from .networks import _EDGE_ORDER, _NODE_ORDER, Edge, Network, Node, _schema
-from .selection import Filters, _interval, _Selector
+from .networks import EDGE_ORDER, NODE_ORDER, Edge, Network, Node, schema
+from .selection import Filters, Selector, interval
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..graph import ClaimsGraph
 
-_BROADER = {"refines", "broader"}
+BROADER = {"refines", "broader"}
 
 
 def chains_network(graph: "ClaimsGraph", filters: Filters | None = None) -> Network:
@@ -27,7 +34,7 @@ def chains_network(graph: "ClaimsGraph", filters: Filters | None = None) -> Netw
     gigabyte, these queries a second or two and a tenth of the memory. Nodes, attributes and links
     are those the projection gives.
     """
-    selector = _Selector(graph, filters) if filters is not None and filters.active else None
+    selector = Selector(graph, filters) if filters is not None and filters.active else None
     chains = _Chains.read(graph.store)
     keep = chains.selection(graph.store, selector) if selector is not None else None
     return chains.network(keep)
@@ -109,7 +116,7 @@ class _Chains:
     def read(cls, store) -> "_Chains":
         """Each query's rows folded into the nodes' attributes, then let go (one copy at a time).
 
-        The attributes are those scograph.rdf.projection gives a node or link, typed as _typed types them.
+        The attributes are those scograph.rdf.projection gives a node or link, typed as networks.typed types them.
         """
         cut = len(ENTITY)
         kinds = {rank: kind for kind, rank in _RANKS.items()}
@@ -154,7 +161,7 @@ class _Chains:
             attrs.setdefault("label", node_id)
             when = attrs.get("date") if attrs["type"] == "expectation" else None
             if when is not None and when not in spans:
-                spans[when] = _interval([when])
+                spans[when] = interval([when])
             nodes.append(Node(node_id, attrs, spans.get(when)))
         nodes.sort(key=lambda n: n.id)
         bases = dict(store.iter_rows(_BASIS_QUERY))
@@ -174,7 +181,7 @@ class _Chains:
         del bases
         return cls(nodes, [edges[key] for key in sorted(edges)], statements)
 
-    def selection(self, store, selector: _Selector) -> set[str]:
+    def selection(self, store, selector: Selector) -> set[str]:
         """The nodes a filtered network keeps: the selected statements, the drivers that shape them,
         the responses that address them, and the broader drivers and responses those refine; never
         a statement the filters leave out."""
@@ -202,7 +209,7 @@ class _Chains:
                 near.add(edge.target)
             elif relation == "addresses" and edge.target in selected:
                 near.add(edge.source)
-            elif relation in _BROADER:
+            elif relation in BROADER:
                 broader[edge.source].append(edge.target)
         todo, kept = list(near), set(near)
         while todo:
@@ -220,7 +227,5 @@ class _Chains:
             return iter(self.edges) if keep is None else (
                 e for e in self.edges if e.source in keep and e.target in keep)
 
-        return Network(NetworkName.chains.value, True, _schema((n.attrs for n in nodes()), _NODE_ORDER),
-                       _schema((e.attrs for e in edges()), _EDGE_ORDER), nodes, edges)
-
-
+        return Network(NetworkName.chains.value, True, schema((n.attrs for n in nodes()), NODE_ORDER),
+                       schema((e.attrs for e in edges()), EDGE_ORDER), nodes, edges)

@@ -35,10 +35,8 @@ def xml_text(value: Any) -> str:
 _ATTRIBUTE_ESCAPES = str.maketrans({'"': "&quot;", "\n": "&#10;", "\r": "&#13;", "\t": "&#9;"})
 
 
-def _xml_attr(value: Any) -> str:
+def xml_attr(value: Any) -> str:
     """A value as a double-quoted XML attribute (white space kept as character references)."""
     if type(value) is str and _ATTRIBUTE_WORK.search(value) is None:
         return '"' + value + '"'
     return '"' + xml_text(value).translate(_ATTRIBUTE_ESCAPES) + '"'
-
-

@@ -5,10 +5,8 @@ from __future__ import annotations
 import math
 from typing import TextIO
 
-from .escaping import _xml_attr, spelt
+from .escaping import spelt, xml_attr
 from .networks import Attribute, Network
-
-
 
 NODE_COLOURS: dict[str, tuple[int, int, int]] = {
     "expectation": (230, 159, 0),
@@ -52,7 +50,7 @@ def write_gexf(network: Network, out: TextIO) -> tuple[int, int]:
         if schema:
             out.write(f'    <attributes class="{cls}" mode="static">\n')
             for attribute in schema:
-                out.write(f'      <attribute id={_xml_attr(attribute.name)} title={_xml_attr(attribute.name)}'
+                out.write(f'      <attribute id={xml_attr(attribute.name)} title={xml_attr(attribute.name)}'
                           f' type="{_GEXF_TYPES[attribute.type]}"/>\n')
             out.write("    </attributes>\n")
 
@@ -64,31 +62,29 @@ def write_gexf(network: Network, out: TextIO) -> tuple[int, int]:
         if present:
             out.write(f"{indent}<attvalues>\n")
             for attribute in present:
-                out.write(f'{indent}  <attvalue for={_xml_attr(attribute.name)}'
-                          f' value={_xml_attr(attrs[attribute.name])}/>\n')
+                out.write(f'{indent}  <attvalue for={xml_attr(attribute.name)}'
+                          f' value={xml_attr(attrs[attribute.name])}/>\n')
             out.write(f"{indent}</attvalues>\n")
 
     node_count = edge_count = 0
     out.write("    <nodes>\n")
     for node in network.nodes():
         node_count += 1
-        out.write(f'      <node id={_xml_attr(node.id)} label={_xml_attr(node.attrs.get("label", node.id))}{spell(node.interval)}>\n')
+        out.write(f'      <node id={xml_attr(node.id)} label={xml_attr(node.attrs.get("label", node.id))}{spell(node.interval)}>\n')
         attvalues(node.attrs, node_schema, "        ")
         r, g, b = NODE_COLOURS.get(node.attrs.get("type"), _OTHER_COLOUR)
         out.write(f'        <viz:color r="{r}" g="{g}" b="{b}" a="1.0"/>\n'
                   f'        <viz:size value="{node_size(degrees[node.id])}"/>\n      </node>\n')
     out.write("    </nodes>\n    <edges>\n")
     for edge in network.edges():
-        label = f" label={_xml_attr(edge.attrs['label'])}" if "label" in edge.attrs else ""
+        label = f" label={xml_attr(edge.attrs['label'])}" if "label" in edge.attrs else ""
         # Gephi keeps parallel edges apart only when their kinds differ: the relation is the kind.
-        kind = f" kind={_xml_attr(edge.attrs['relation'])}" if "relation" in edge.attrs else ""
+        kind = f" kind={xml_attr(edge.attrs['relation'])}" if "relation" in edge.attrs else ""
         weight = f' weight="{spelt(float(edge.attrs["weight"]))}"' if "weight" in edge.attrs else ""
-        out.write(f'      <edge id="e{edge_count}" source={_xml_attr(edge.source)} target={_xml_attr(edge.target)}'
+        out.write(f'      <edge id="e{edge_count}" source={xml_attr(edge.source)} target={xml_attr(edge.target)}'
                   f"{kind}{label}{weight}{spell(edge.interval)}>\n")
         edge_count += 1
         attvalues(edge.attrs, edge_schema, "        ")
         out.write("      </edge>\n")
     out.write("    </edges>\n  </graph>\n</gexf>\n")
     return node_count, edge_count
-
-

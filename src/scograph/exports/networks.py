@@ -57,8 +57,8 @@ class Network:
         """A network held in lists (the aggregate networks are small), its schema read off the values."""
         nodes = sorted(nodes, key=lambda n: n.id)
         edges = sorted(edges, key=lambda e: (e.source, e.target))
-        return cls(name, directed, _schema((n.attrs for n in nodes), _NODE_ORDER),
-                   _schema((e.attrs for e in edges), _EDGE_ORDER), lambda: iter(nodes), lambda: iter(edges))
+        return cls(name, directed, schema((n.attrs for n in nodes), NODE_ORDER),
+                   schema((e.attrs for e in edges), EDGE_ORDER), lambda: iter(nodes), lambda: iter(edges))
 
     def degrees(self) -> Counter:
         counts: Counter = Counter()
@@ -81,8 +81,8 @@ class Network:
 
 _GRAPHML_TYPES = {bool: "boolean", int: "int", float: "double", str: "string"}
 _KNOWN_TYPES = {"page": int, "weight": float, "demands": int, "shared": int}
-_NODE_ORDER = ["label", "label_zh", "type", "kind", "country", "domain", "level", "model", "page", "date", "demands"]
-_EDGE_ORDER = ["label", "relation", "weight", "basis", "shared", "themes", "expectations"]
+NODE_ORDER = ["label", "label_zh", "type", "kind", "country", "domain", "level", "model", "page", "date", "demands"]
+EDGE_ORDER = ["label", "relation", "weight", "basis", "shared", "themes", "expectations"]
 
 
 def scalar(name: str, value: Any) -> Any:
@@ -103,7 +103,7 @@ def scalar(name: str, value: Any) -> Any:
     return str(value)
 
 
-def _schema(rows: Iterable[dict], order: list[str]) -> list[Attribute]:
+def schema(rows: Iterable[dict], order: list[str]) -> list[Attribute]:
     types: dict[str, str] = {}
     for attrs in rows:
         for name, value in attrs.items():
@@ -115,11 +115,10 @@ def _schema(rows: Iterable[dict], order: list[str]) -> list[Attribute]:
     return [Attribute(n, types[n]) for n in sorted(types, key=lambda n: (rank.get(n, len(rank)), n))]
 
 
-def _typed(attrs: dict) -> dict:
-    typed = {}
+def typed(attrs: dict) -> dict:
+    kept = {}
     for name, value in attrs.items():
         value = scalar(name, value)
         if value is not None and value != "":
-            typed[name] = value
-    return typed
-
+            kept[name] = value
+    return kept

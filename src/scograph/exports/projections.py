@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING
 
 from ..errors import UsageError
 from ..inputs import parse_choice
-from .chains import _BROADER, chains_network
+from .chains import BROADER, chains_network
 from .choices import NetworkName, Normalization
-from .networks import _EDGE_ORDER, _NODE_ORDER, Edge, Network, Node, _schema, _typed
-from .selection import Filters, _interval, holder_states, select_statements
+from .networks import EDGE_ORDER, NODE_ORDER, Edge, Network, Node, schema, typed
+from .selection import Filters, holder_states, interval, select_statements
 
 if TYPE_CHECKING:  # pragma: no cover
     from .. import model as m
@@ -34,22 +34,20 @@ def _projection(graph: "ClaimsGraph", name: str, keep: set[str] | None) -> Netwo
 
     def nodes() -> Iterator[Node]:
         for node_id in node_ids():
-            attrs = _typed(source.nodes[node_id])
+            attrs = typed(source.nodes[node_id])
             attrs.setdefault("label", node_id)
             dated = attrs.get("type") == "expectation" and isinstance(attrs.get("date"), str)
-            yield Node(node_id, attrs, _interval([attrs["date"]]) if dated else None)
+            yield Node(node_id, attrs, interval([attrs["date"]]) if dated else None)
 
     def edges() -> Iterator[Edge]:
         keys = source.edges(keys=True) if keep is None else (
             (u, v, k) for u, v, k in source.edges(keys=True) if u in keep and v in keep)
         for u, v, k in sorted(keys, key=lambda e: (e[0], e[1], str(e[2]))):
-            yield Edge(u, v, _typed(source.edges[u, v, k]))
+            yield Edge(u, v, typed(source.edges[u, v, k]))
 
-    node_schema = _schema((n.attrs for n in nodes()), _NODE_ORDER)
-    edge_schema = _schema((e.attrs for e in edges()), _EDGE_ORDER)
+    node_schema = schema((n.attrs for n in nodes()), NODE_ORDER)
+    edge_schema = schema((e.attrs for e in edges()), EDGE_ORDER)
     return Network(name, True, node_schema, edge_schema, nodes, edges)
-
-
 
 
 def _with_broader(source, nodes: set[str]) -> set[str]:
@@ -57,7 +55,7 @@ def _with_broader(source, nodes: set[str]) -> set[str]:
     todo, seen = list(nodes), set(nodes)
     while todo:
         for _, target, relation in source.out_edges(todo.pop(), data="relation"):
-            if relation in _BROADER and target not in seen:
+            if relation in BROADER and target not in seen:
                 seen.add(target)
                 todo.append(target)
     return seen
@@ -81,7 +79,7 @@ def full_network(graph: "ClaimsGraph", filters: Filters | None = None) -> Networ
 def _state_node(state: m.Actor, statements: list[m.Expectation]) -> Node:
     attrs = {"label": state.label_en, "label_zh": state.label_zh, "type": "actor", "kind": state.kind.value,
              "country": state.alpha2, "demands": len(statements)}
-    return Node(state.id, attrs, _interval(e.date for e in statements))
+    return Node(state.id, attrs, interval(e.date for e in statements))
 
 
 def _theme_node(graph: "ClaimsGraph", theme_id: str, statements: list[m.Expectation]) -> Node:
@@ -89,7 +87,7 @@ def _theme_node(graph: "ClaimsGraph", theme_id: str, statements: list[m.Expectat
     attrs = {"label": theme.label_en if theme else theme_id, "type": "theme", "demands": len(statements)}
     if theme is not None:
         attrs["label_zh"] = theme.label_zh
-    return Node(theme_id, attrs, _interval(e.date for e in statements))
+    return Node(theme_id, attrs, interval(e.date for e in statements))
 
 
 def _by_state(graph: "ClaimsGraph", statements: list[m.Expectation]) -> dict[str, tuple[m.Actor, list[m.Expectation]]]:
@@ -122,7 +120,7 @@ def actor_theme_network(graph: "ClaimsGraph", filters: Filters | None = None) ->
                 per_theme[theme].append(expectation)
         for theme, behind in per_theme.items():
             edges.append(Edge(state_id, theme, {"label": "demands", "relation": "demands", "weight": float(len(behind)),
-                                                "expectations": _ids(behind)}, _interval(e.date for e in behind)))
+                                                "expectations": _ids(behind)}, interval(e.date for e in behind)))
     return Network.of(NetworkName.actor_theme.value, False, nodes, edges)
 
 
@@ -156,7 +154,7 @@ def actor_congruence_network(graph: "ClaimsGraph", filters: Filters | None = Non
         behind = [e for e in states[a][1] + states[b][1] if shared & set(e.themes)]
         edges.append(Edge(a, b, {"label": "congruence", "relation": "congruence", "weight": round(weight, 6),
                                  "shared": len(shared), "themes": "; ".join(sorted(shared))},
-                          _interval(e.date for e in behind)))
+                          interval(e.date for e in behind)))
     kept = {focus} | {e.source for e in edges} | {e.target for e in edges} if focus else set(states)
     nodes = [_state_node(state, demands) for sid, (state, demands) in states.items() if sid in kept]
     return Network.of(NetworkName.actor_congruence.value, False, nodes, edges)
@@ -174,7 +172,7 @@ def theme_cooccurrence_network(graph: "ClaimsGraph", filters: Filters | None = N
             pairs[pair].append(expectation)
     nodes = [_theme_node(graph, t, demands) for t, demands in by_theme.items()]
     edges = [Edge(a, b, {"label": "co-occurrence", "relation": "co-occurrence", "weight": float(len(behind)),
-                         "expectations": _ids(behind)}, _interval(e.date for e in behind))
+                         "expectations": _ids(behind)}, interval(e.date for e in behind))
              for (a, b), behind in pairs.items()]
     return Network.of(NetworkName.theme_cooccurrence.value, False, nodes, edges)
 
@@ -196,5 +194,3 @@ def build_network(graph: "ClaimsGraph", name: NetworkName | str = NetworkName.fu
     if name is NetworkName.actor_congruence:
         return actor_congruence_network(graph, filters, normalize or Normalization.none)
     return theme_cooccurrence_network(graph, filters)
-
-

@@ -32,7 +32,6 @@ def to_rdf_text(graph: "ClaimsGraph", fmt: ExportFormat) -> str:
     raise UsageError(f"{fmt.value} is not an RDF format; RDF formats: {', '.join(f.value for f in RDF_FORMATS)}")
 
 
-
 def rdf_text(graph: "ClaimsGraph", fmt: ExportFormat) -> tuple[str, int | None]:
     """The text of :func:`to_rdf_text` and, for TriG, how many named graphs (sources) it holds."""
     if fmt is not ExportFormat.trig:

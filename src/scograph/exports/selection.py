@@ -59,7 +59,7 @@ def holder_states(graph: "ClaimsGraph", holder_id: str) -> list[m.Actor]:
     return sorted((a for a in members if isinstance(a, m.Actor) and a.kind is m.ActorKind.state), key=lambda a: a.id)
 
 
-class _Selector:
+class Selector:
     """Filters resolved once (a domain name, a state's id, a range of days); ``keeps`` tests one statement.
 
     Shared by the statements read as objects (:func:`select_statements`) and those read from the
@@ -88,7 +88,7 @@ class _Selector:
         if self.filters.dates_active:
             if when is None:
                 return False
-            first, last = _statement_span(when)
+            first, last = statement_span(when)
             if last < self.low or first > self.high:
                 return False
         return True
@@ -96,7 +96,7 @@ class _Selector:
 
 def select_statements(graph: "ClaimsGraph", filters: Filters | None = None, *, by_country: bool = True) -> list[m.Expectation]:
     """The expectations that pass ``filters`` (``by_country=False`` ignores its country)."""
-    selector = _Selector(graph, filters, by_country=by_country)
+    selector = Selector(graph, filters, by_country=by_country)
     return [
         expectation for expectation in graph.claims.expectations
         if selector.keeps(expectation.domain.value, _held_by_a_state(graph, expectation),
@@ -108,14 +108,14 @@ def select_statements(graph: "ClaimsGraph", filters: Filters | None = None, *, b
 def select_findings(graph: "ClaimsGraph", filters: Filters | None = None) -> list[m.Finding]:
     """The findings that pass ``filters``: about the country (the state, or a group it belongs to);
     a domain or a date leaves them all out (a finding has neither)."""
-    selector = _Selector(graph, filters)
+    selector = Selector(graph, filters)
     return [
         finding for finding in graph.claims.findings
-        if selector.keeps(None, True, lambda about=tuple(finding.about): _states_about(graph, about), None)
+        if selector.keeps(None, True, lambda about=tuple(finding.about): states_about(graph, about), None)
     ]
 
 
-def _states_about(graph: "ClaimsGraph", about: Iterable[str]) -> list[str]:
+def states_about(graph: "ClaimsGraph", about: Iterable[str]) -> list[str]:
     """The ids of the states a finding is about: those it names, and the members of the groups it names."""
     return sorted({state.id for entity_id in about for state in holder_states(graph, entity_id)})
 
@@ -127,20 +127,20 @@ def _held_by_a_state(graph: "ClaimsGraph", expectation: m.Expectation) -> bool:
     return isinstance(holder, m.Actor) and holder.kind is m.ActorKind.state
 
 
-def _statement_span(text: str) -> tuple[date, date]:
+def statement_span(text: str) -> tuple[date, date]:
     try:
         return date_span(text)
     except UsageError:  # a day the month lacks (2019-02-30): the month stands for it
         return date_span(text[:7])
 
 
-def _interval(dates: Iterable[str | None]) -> tuple[str, str] | None:
+def interval(dates: Iterable[str | None]) -> tuple[str, str] | None:
     """The GEXF interval of statements: earliest start to latest end; none if any is undated."""
     spans = []
     for text in dates:
         if text is None:
             return None
-        spans.append(_statement_span(text))
+        spans.append(statement_span(text))
     if not spans:
         return None
     return min(s for s, _ in spans).isoformat(), max(e for _, e in spans).isoformat()

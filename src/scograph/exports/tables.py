@@ -9,7 +9,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from .networks import Network
-from .selection import Filters, _states_about, holder_states, select_findings, select_statements
+from .selection import (
+    Filters,
+    holder_states,
+    select_findings,
+    select_statements,
+    states_about,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..graph import ClaimsGraph
@@ -143,7 +149,7 @@ def statement_rows(graph: "ClaimsGraph", filters: Filters | None = None) -> list
             "kind": finding.kind.value,
             "label": finding.label_en,
             "label_zh": finding.label_zh,
-            "countries": join(sorted({graph.by_id[s].alpha2 for s in _states_about(graph, finding.about)})),
+            "countries": join(sorted({graph.by_id[s].alpha2 for s in states_about(graph, finding.about)})),
             "about": join(finding.about),
             "stance": finding.stance.value,
             "themes": join(themes),
@@ -158,4 +164,3 @@ def write_statements(rows: list[dict[str, str]], out: TextIO) -> int:
     writer.writeheader()
     writer.writerows(rows)
     return len(rows)
-
