@@ -10,13 +10,11 @@ per window, named ``STEM-NN-START.EXT`` (for csv ``PREFIX-NN-START-nodes.csv`` â
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
 from ..errors import UsageError
-from ..fileio import atomic_writer
 from .networks import Selection, Spec
 
 NETWORKS = {"actor-concept": "two-mode", "actor-actor": "actors", "concept-concept": "concepts",
@@ -90,7 +88,7 @@ def export(graph, fmt: str, network: str, selection: Selection = Selection(), *,
            basis: tuple[str, ...] | None = None, output: Path | str | None = None,
            stream: TextIO | None = None) -> Written:
     """Write one discourse network (or a series) to ``output`` (atomically) or the text ``stream``."""
-    from ..exports import Network
+    from ..exports import Network, emitter
     from . import time
 
     _check_format(fmt, network)
@@ -103,12 +101,7 @@ def export(graph, fmt: str, network: str, selection: Selection = Selection(), *,
         raise UsageError("csv writes two files, PREFIX-nodes.csv and PREFIX-edges.csv: give -o PREFIX")
     output = Path(output) if output is not None else None
 
-    def emit(path: Path | None, write: Callable[[TextIO], Any]) -> Any:
-        if path is None:
-            return write(stream)
-        with atomic_writer(path, text=True) as handle:
-            return write(handle)
-
+    emit = emitter(stream)
     if window is not None:
         if network in THREE_MODE:
             raise UsageError("--window applies to actor-concept, actor-actor and concept-concept")
