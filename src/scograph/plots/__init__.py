@@ -126,6 +126,8 @@ def drawing(graph: "ClaimsGraph", picture: Picture | str, *, lang: str = "en", *
     given = {k: v for k, v in options.items() if k in OPTIONS[picture] and v is not None}
     if picture is Picture.sankey and not (given.get("country") or given.get("theme")):
         raise UsageError("the sankey picture needs --country or --theme (all the chains at once are too many to read)")
+    if given.get("period") is not None and given["period"] not in data.PERIODS:  # usage first, whatever is installed
+        raise UsageError(f"unknown period {given['period']!r}; valid: {', '.join(data.PERIODS)}")
     require()
     family = None
     if lang == "zh":
