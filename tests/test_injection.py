@@ -12,10 +12,7 @@ import contextlib
 import pyoxigraph as ox
 import pytest
 
-from scograph import (
-    cli_sparql,  # noqa: F401 - registers `scograph sparql`
-    queries,
-)
+from scograph import queries
 from scograph.cli import app
 from scograph.errors import UsageError
 from scograph.store import IRI
