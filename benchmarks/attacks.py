@@ -228,7 +228,7 @@ def main(argv: list[str] | None = None) -> int:
         port = probe.getsockname()[1]
     command = [sys.executable, "-m", "scograph", "serve", "--port", str(port), "--quiet", "--data", str(arguments.data)]
     if not (ROOT / "src" / "scograph" / "__main__.py").exists():
-        command[1:3] = ["-c", "import scograph.cli_serve; from scograph.cli import app; app()"]
+        command[1:3] = ["-c", "import scograph.cli.serve; from scograph.cli import app; app()"]
     server = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, cwd=ROOT)
     try:
         line = server.stderr.readline()

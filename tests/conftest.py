@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data" / "claims.ttl"
 CURATION = ROOT / "data" / "curation"
 PAPER_NAME = "000_10e463779fe21d39.txt"
-CLI = [sys.executable, "-c", "from scograph.console import main; main()"]
+CLI = [sys.executable, "-c", "from scograph.cli import main; main()"]
 """The console script, as a command for a real process (argv, exit code, stderr as a user gets them)."""
 
 

@@ -10,9 +10,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from scograph.store import prepared as cache
 from scograph.errors import DataFileError
 from scograph.graph import ClaimsGraph
+from scograph.store import prepared as cache
 from scograph.terms import entity_iri
 
 from .conftest import CLI, DATA, limited_memory

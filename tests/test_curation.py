@@ -11,7 +11,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scograph import model as m
-from scograph.curation import _toml_string, build, curation_files, fill_anchors, load_curation
+from scograph.curation import (
+    _toml_string,
+    build,
+    curation_files,
+    fill_anchors,
+    load_curation,
+)
 from scograph.errors import DataFileError, OutOfDate, ValidationFailed
 
 PAPER = """

@@ -326,8 +326,8 @@ def test_theme_cooccurrence_counts_demands_carrying_both_themes(graph, tmp_path)
 def coarse_dates(graph, tmp_path_factory):
     """The real claims with two statements dated coarser: the centre to April 2019, the strategy to 2019."""
     from scograph.graph import ClaimsGraph
-    from scograph.rdf.mapping import claims_to_turtle
     from scograph.model import Claims
+    from scograph.rdf.mapping import claims_to_turtle
 
     coarser = {CENTRE: "2019-04", "exp-tj-anti-drug-strategy": "2019"}
     claims = graph.claims

@@ -12,7 +12,6 @@ import contextlib
 import pyoxigraph as ox
 import pytest
 
-from scograph import cli_sparql  # noqa: F401 - registers `scograph sparql`
 from scograph import queries
 from scograph.cli import app
 from scograph.errors import UsageError
@@ -90,7 +89,9 @@ def test_text_values_are_literals_and_iris_are_checked_by_pyoxigraph(graph, reco
 def test_lookups_bind_their_values_with_the_engines_substitutions(graph, monkeypatch):
     # The lookups project what they bind, so that pyoxigraph binds it: no query text is made of a value.
     made = []
-    from scograph.store import oxigraph as store_module  # where the local store looks bind up
+    from scograph.store import (
+        oxigraph as store_module,  # where the local store looks bind up
+    )
 
     original = store_module.bind
     monkeypatch.setattr(store_module, "bind", lambda q, b: made.append(q) or original(q, b))

@@ -24,7 +24,7 @@ NOT_ON_THE_LOOKUP_PATH = {
 
 
 def _imported(args: list[str]) -> tuple[set[str], str]:
-    result = subprocess.run([sys.executable, "-X", "importtime", "-c", "from scograph.console import main; main()",
+    result = subprocess.run([sys.executable, "-X", "importtime", "-c", "from scograph.cli import main; main()",
                              *args], capture_output=True, text=True, timeout=120, cwd=ROOT)
     assert result.returncode == 0, result.stderr[-2000:]
     imported = {line.rsplit("|", 1)[1].strip().split(".")[0] for line in result.stderr.splitlines()

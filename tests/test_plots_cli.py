@@ -17,7 +17,7 @@ from .conftest import CLI, DATA, ROOT, requires
 from .test_plots import png_size, svg_text
 
 WITHOUT_MATPLOTLIB = [sys.executable, "-c",
-                      "import sys; sys.modules['matplotlib'] = None; from scograph.console import main; main()"]
+                      "import sys; sys.modules['matplotlib'] = None; from scograph.cli import main; main()"]
 """The console script in a Python where ``import matplotlib`` fails, as it does without the extra."""
 
 
@@ -92,19 +92,19 @@ def test_without_a_cjk_font_chinese_labels_name_the_font_package(tmp_path, priva
 
 @pytest.mark.slow
 def test_lookups_import_no_matplotlib(private_cache):
-    result = subprocess.run([sys.executable, "-X", "importtime", "-c", "from scograph.console import main; main()",
+    result = subprocess.run([sys.executable, "-X", "importtime", "-c", "from scograph.cli import main; main()",
                              "demands", "--country", "TJ", "--format", "json"], capture_output=True, text=True,
                             timeout=120, cwd=ROOT)
     assert result.returncode == 0 and json.loads(result.stdout)
     modules = [line.rsplit("|", 1)[1].strip() for line in result.stderr.splitlines() if line.startswith("import time:")]
     assert "scograph.graph" in modules
-    drawing = ("matplotlib", "numpy", "PIL", "scograph.plots", "scograph.cli_plot")
+    drawing = ("matplotlib", "numpy", "PIL", "scograph.plots", "scograph.cli.plot")
     assert [m for m in modules if m.split(".")[0] in drawing or m.startswith(drawing[3:])] == []
 
 
 @pytest.mark.slow
 def test_the_plots_package_imports_no_matplotlib_until_it_draws():
-    code = ("import sys; import scograph.plots, scograph.plots.data, scograph.cli_plot; "
+    code = ("import sys; import scograph.plots, scograph.plots.data, scograph.cli.plot; "
             "print(sorted(m for m in ('matplotlib', 'numpy', 'PIL') if m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.stdout.strip() == "[]", result.stderr

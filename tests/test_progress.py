@@ -14,7 +14,7 @@ from .conftest import ROOT
 
 def _run(args, tty: bool, cwd) -> bytes:
     """Run the CLI with stderr on a pseudo-terminal (tty) or a pipe; return what stderr got."""
-    command = [sys.executable, "-c", "from scograph.console import main; main()", *args]
+    command = [sys.executable, "-c", "from scograph.cli import main; main()", *args]
     env = {**os.environ, "COLUMNS": "100", "TERM": "xterm"}
     if not tty:
         return subprocess.run(command, cwd=cwd, env=env, capture_output=True, check=True).stderr

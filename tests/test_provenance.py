@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from scograph import model as m
-from scograph.checks.quotes import anchor_stands, check_quotes, find_anchor, iter_evidence, normalise, split_pages
+from scograph.checks.quotes import (
+    anchor_stands,
+    check_quotes,
+    find_anchor,
+    iter_evidence,
+    normalise,
+    split_pages,
+)
 
 
 def test_normalise_drops_footnote_markers_and_collapses_space():

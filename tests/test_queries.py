@@ -22,10 +22,10 @@ from rdflib.util import from_n3
 
 from scograph import model as m
 from scograph import queries
+from scograph.checks.quotes import iter_evidence
 from scograph.cli import app
 from scograph.errors import DataFileError, UsageError
 from scograph.graph import ClaimsGraph
-from scograph.checks.quotes import iter_evidence
 from scograph.queries import ResultFormat, SparqlSyntaxError
 from scograph.terms import ENTITY, SCO, XSD
 
@@ -252,7 +252,7 @@ def test_local_queries_run_on_the_store_never_on_rdflib(private_cache):
 
 def test_a_select_imports_no_rdflib():
     # The CLI starts lazily: a SELECT on the store needs neither rdflib's parser nor its printers.
-    script = ("import sys\nfrom scograph.console import main\n"
+    script = ("import sys\nfrom scograph.cli import main\n"
               "sys.argv = ['scograph', 'sparql', 'chains', '-p', 'country=TJ', '-f', 'json', '--data', sys.argv[1]]\n"
               "try:\n    main()\nexcept SystemExit as end:\n    assert not end.code, end.code\n"
               "print('rdflib' in sys.modules, file=sys.stderr)\n")

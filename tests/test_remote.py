@@ -237,7 +237,7 @@ def test_only_the_undeclared_default_prefixes_are_written_out_on_the_first_line(
 
 
 def test_a_remote_select_needs_no_rdflib(pushed):
-    script = ("import sys\nfrom scograph.console import main\n"
+    script = ("import sys\nfrom scograph.cli import main\n"
               "sys.argv = ['scograph', 'sparql', 'chains', '-p', 'country=TJ', '-f', 'json', '--endpoint', sys.argv[1]]\n"
               "try:\n    main()\nexcept SystemExit as end:\n    assert not end.code, end.code\n"
               "print('rdflib' in sys.modules, file=sys.stderr)\n")

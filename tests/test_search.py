@@ -14,8 +14,8 @@ from typer.testing import CliRunner
 from scograph import ClaimsGraph
 from scograph.cli import app
 from scograph.errors import UsageError
-from scograph.store.search import match_expression
 from scograph.store import prepared as cache
+from scograph.store.search import match_expression
 
 from .conftest import DATA
 
@@ -157,7 +157,7 @@ def test_an_index_garbled_inside_is_built_again_when_a_query_meets_the_damage(cl
 
 
 def test_other_lookups_never_import_the_search_index():
-    script = ("import sys\nfrom scograph.console import main\ntry:\n    main()\nexcept SystemExit:\n    pass\n"
+    script = ("import sys\nfrom scograph.cli import main\ntry:\n    main()\nexcept SystemExit:\n    pass\n"
               "print('scograph.store.search' in sys.modules, file=sys.stderr)")
     for args in (["demands", "--country", "TJ"], ["show", "exp-tj-anti-drug-centre"]):
         done = subprocess.run([sys.executable, "-c", script, *args], capture_output=True, text=True, timeout=120)

@@ -27,10 +27,15 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
 from rdflib.query import Result
 
-from scograph import cli_serve  # noqa: F401 - registers `scograph serve` on the app
 from scograph import queries
 from scograph.cli import app
-from scograph.server import BackgroundServer, ServerSettings, is_loopback, prefilled_text
+from scograph.cli import serve as cli_serve  # noqa: F401 - the `scograph serve` command
+from scograph.server import (
+    BackgroundServer,
+    ServerSettings,
+    is_loopback,
+    prefilled_text,
+)
 from scograph.terms import SPARQL_PREFIXES
 
 from .conftest import DATA
@@ -160,7 +165,7 @@ def test_serve_command_defaults_are_the_servers():
 
 @pytest.mark.slow
 def test_serve_command_listens_on_loopback_and_stops_on_ctrl_c(private_cache):
-    command = [sys.executable, "-c", "import scograph.cli_serve; from scograph.cli import app; app()",
+    command = [sys.executable, "-c", "import scograph.cli.serve; from scograph.cli import app; app()",
                "serve", "--port", "0", "--workers", "1", "--quiet", "--data", str(DATA)]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     watchdog = threading.Timer(60, process.kill)  # never hangs the suite

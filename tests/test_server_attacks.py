@@ -21,12 +21,20 @@ import pytest
 from scograph.server.site import SEARCH_CACHE_BYTES, ByteBoundedCache
 
 from .conftest import DATA, ROOT
-from .test_server import EXPLOSIVE, fetch, query_url, raw_request, read_until_closed, running_server, statuses
+from .test_server import (
+    EXPLOSIVE,
+    fetch,
+    query_url,
+    raw_request,
+    read_until_closed,
+    running_server,
+    statuses,
+)
 
 pytestmark = pytest.mark.server
 
 ASK_TJ = "ASK { scoid:tj sco:alpha2 \"TJ\" }"
-SERVE = [sys.executable, "-c", "import scograph.cli_serve; from scograph.cli import app; app()", "serve"]
+SERVE = [sys.executable, "-c", "import scograph.cli.serve; from scograph.cli import app; app()", "serve"]
 
 
 @pytest.fixture(scope="module")
@@ -356,7 +364,7 @@ def test_serve_stops_gracefully_on_sigterm_answering_the_query_it_runs(private_c
 
 
 def test_serve_without_its_web_stack_says_how_to_install_it(private_cache):
-    blocked = ("import sys; sys.modules['uvicorn'] = None; import scograph.cli_serve; "
+    blocked = ("import sys; sys.modules['uvicorn'] = None; import scograph.cli.serve; "
                "from scograph.cli import app; app()")
     result = subprocess.run([sys.executable, "-c", blocked, "serve", "--port", "0", "--data", str(DATA)],
                             capture_output=True, text=True, timeout=120)
@@ -411,7 +419,7 @@ def test_cors_takes_origins_only(runner, origin):
 
 
 def test_lookups_import_no_web_stack(private_cache):
-    result = subprocess.run([sys.executable, "-X", "importtime", "-c", "from scograph.console import main; main()",
+    result = subprocess.run([sys.executable, "-X", "importtime", "-c", "from scograph.cli import main; main()",
                              "demands", "--country", "TJ", "--format", "json"], capture_output=True, text=True,
                             timeout=120, cwd=ROOT)
     assert result.returncode == 0 and json.loads(result.stdout)

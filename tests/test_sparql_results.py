@@ -16,10 +16,10 @@ from hypothesis import strategies as st
 from rdflib import Graph
 
 from scograph import queries
-from scograph.queries import formats as sparql_results
-from scograph.server.answers import TABLE_VALUE_CHARS, QueryJob, answer_query
 from scograph.errors import EndpointError
 from scograph.graph import ClaimsGraph
+from scograph.queries import formats as sparql_results
+from scograph.server.answers import TABLE_VALUE_CHARS, QueryJob, answer_query
 from scograph.store.remote import SparqlEndpointStore
 
 from .conftest import DATA

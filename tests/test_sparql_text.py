@@ -21,8 +21,14 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from scograph.queries import text as sparql_text
-from scograph.server.answers import NO_REMOTE, QueryJob, Refusal, answer_query, check_query
 from scograph.queries.text import MAX_DEPTH, MAX_QUERY_BYTES, MAX_TOKENS, QueryTextError
+from scograph.server.answers import (
+    NO_REMOTE,
+    QueryJob,
+    Refusal,
+    answer_query,
+    check_query,
+)
 
 from .conftest import DATA
 
@@ -327,7 +333,7 @@ NESTED = "ASK " + "{" * 3000 + "}" * 3000
 
 def _cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
     """``scograph`` in a subprocess: a crash is a negative return code, not a dead test run."""
-    return subprocess.run([sys.executable, "-c", "from scograph.console import main; main()", *args],
+    return subprocess.run([sys.executable, "-c", "from scograph.cli import main; main()", *args],
                           input=stdin, capture_output=True, text=True, timeout=120)
 
 

@@ -15,14 +15,20 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 
 from scograph import model as m
+from scograph.checks.quotes import iter_evidence
 from scograph.checks.references import check_claims
+from scograph.checks.validate import validate_file
 from scograph.cli import app
 from scograph.errors import DataFileError, UsageError
 from scograph.graph import ClaimsGraph
 from scograph.rdf.mapping import claims_to_graph
-from scograph.checks.quotes import iter_evidence
-from scograph.synth import RdfSyntax, measure, synthesise, write_corpus, write_corpus_file
-from scograph.checks.validate import validate_file
+from scograph.synth import (
+    RdfSyntax,
+    measure,
+    synthesise,
+    write_corpus,
+    write_corpus_file,
+)
 
 SYNTHETIC_ID = re.compile(r"^(?:[a-z]+-)?(?:[a-z]{2}-)?syn-\d{5}(?:-\d+)?$")
 CJK = re.compile(r"[\u4e00-\u9fff]")

@@ -1,4 +1,4 @@
-"""The `scograph sparql` command (registered on the app in cli.py)."""
+"""The `scograph sparql` command."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from typing import Annotated, Optional
 
 import typer
 
-from .cli import DataOption, EndpointOption, _load, app, handles_errors
-from .errors import UsageError
-from .queries import ResultFormat
+from ..errors import UsageError
+from ..queries import ResultFormat
+from .common import DataOption, EndpointOption, load
 
 QUERY_FILE_SUFFIXES = (".rq", ".sparql")
 
@@ -21,7 +21,7 @@ def _is_file_argument(argument: str) -> bool:
 
 
 def _choose_query(argument: str | None, text: str | None):
-    from . import queries
+    from .. import queries
 
     if argument is not None and text is not None:
         raise UsageError("give a query NAME or FILE, or --query TEXT, not both")
@@ -38,8 +38,8 @@ def _choose_query(argument: str | None, text: str | None):
 
 
 def _print_list(fmt: ResultFormat | None) -> None:
-    from . import queries
-    from .render import Format, field, render
+    from .. import queries
+    from ..render import Format, field, render
 
     listing_formats = {ResultFormat.table: Format.table, ResultFormat.json: Format.json, ResultFormat.csv: Format.csv}
     if fmt is not None and fmt not in listing_formats:
@@ -54,8 +54,6 @@ def _print_list(fmt: ResultFormat | None) -> None:
     typer.echo(render(records, columns, output), nl=False)
 
 
-@app.command()
-@handles_errors
 def sparql(
     query: Annotated[Optional[str], typer.Argument(
         metavar="NAME|FILE",
@@ -77,7 +75,7 @@ def sparql(
     endpoint: EndpointOption = None,
 ) -> None:
     """Run a SPARQL 1.1 query: a named one from queries/, a .rq file, or --query text."""
-    from . import queries
+    from .. import queries
 
     if list_queries:
         if query is not None or text is not None or param or show:
@@ -90,7 +88,7 @@ def sparql(
         return
     values = queries.parse_assignments(param or [])
     fmt = queries.check_format(queries.query_form(chosen), format)  # a syntax error stops here, before loading data
-    result = queries.run(_load(data, endpoint), chosen, values)
+    result = queries.run(load(data, endpoint), chosen, values)
     stdout = typer.get_binary_stream("stdout")
     queries.write(result, fmt, stdout)  # straight out as the engine writes it: the text is never held whole
     stdout.flush()

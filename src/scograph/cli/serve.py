@@ -1,4 +1,4 @@
-"""The `scograph serve` command (registered on the app in cli.py)."""
+"""The `scograph serve` command."""
 
 from __future__ import annotations
 
@@ -6,15 +6,13 @@ from typing import Annotated
 
 import typer
 
-from .cli import DataOption, app, handles_errors
+from .common import DataOption
 
 # The defaults of scograph.server.ServerSettings, written out so that every CLI call need not import the server.
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
 
 
-@app.command()
-@handles_errors
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on; anything but loopback opens the server to the network.")] = DEFAULT_HOST,
     port: Annotated[int, typer.Option(help="Port to listen on (0: any free port).")] = DEFAULT_PORT,
@@ -32,7 +30,7 @@ def serve(
     quiet: Annotated[bool, typer.Option("--quiet", help="No access log on stderr.")] = False,
 ) -> None:
     """Serve the graph: a read-only SPARQL endpoint at /sparql and a page for every entity at /id/ID."""
-    from .server import ServerSettings, is_loopback, make_server
+    from ..server import ServerSettings, is_loopback, make_server
 
     settings = ServerSettings(host=host, port=port, data=data, timeout=timeout, max_rows=max_rows,
                               max_result_bytes=max_result_bytes, max_request_bytes=max_request_bytes,

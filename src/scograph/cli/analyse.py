@@ -1,4 +1,4 @@
-"""The `scograph analyse` command, and the discourse options `scograph export` shares (registered in cli.py)."""
+"""The `scograph analyse` command, and the discourse options `scograph export` shares."""
 
 from __future__ import annotations
 
@@ -7,25 +7,23 @@ from typing import Annotated
 
 import typer
 
-from .cli import (
-    CountryOption,
-    DataOption,
-    DomainOption,
-    FormatOption,
-    _load,
-    _print,
-    app,
-    handles_errors,
-)
-from .discourse.networks import (
+from ..discourse.networks import (
     DUPLICATES,
     ONE_MODE_NORMALIZATIONS,
     ONE_MODE_QUALIFIERS,
     TWO_MODE_NORMALIZATIONS,
     TWO_MODE_QUALIFIERS,
 )
-from .discourse.statements import ACTOR_LEVELS, CONCEPT_KINDS, STANCES
-from .render import Format, field
+from ..discourse.statements import ACTOR_LEVELS, CONCEPT_KINDS, STANCES
+from ..render import Format, field
+from .common import (
+    CountryOption,
+    DataOption,
+    DomainOption,
+    FormatOption,
+    load,
+    print_records,
+)
 
 
 def _choices(name: str, values) -> type[Enum]:
@@ -73,7 +71,7 @@ def selection(*, actor_level=None, country=None, domain=None, since=None, until=
               duplicates=None, exclude_actor=None, exclude_concept=None, exclude_stance=None, exclude_source=None,
               min_statements=0, isolates=False):
     """The library's :class:`Selection` from the command line's options."""
-    from .discourse.networks import Selection
+    from ..discourse.networks import Selection
 
     return Selection(
         actor_level=actor_level.value if actor_level else "state", country=country, domain=domain, since=since,
@@ -90,8 +88,6 @@ POLARISATION_COLUMNS = [field("start"), field("end"), field("statements"), field
                         field("polarisation"), field("conflict_across")]
 
 
-@app.command()
-@handles_errors
 def analyse(
     network: Annotated[AnalysedNetwork, typer.Option(
         "--network", "-n", help="actor-actor (default), actor-concept or concept-concept.")] = AnalysedNetwork.actor_actor,
@@ -122,16 +118,16 @@ def analyse(
     data: DataOption = None,
 ) -> None:
     """Analyse a discourse network: centralities, Louvain communities, polarisation over time."""
-    from .discourse import analysis
-    from .discourse.export import build
-    from .discourse.statements import labels
-    from .errors import UsageError
+    from ..discourse import analysis
+    from ..discourse.export import build
+    from ..discourse.statements import labels
+    from ..errors import UsageError
 
     chosen = selection(actor_level=actor_level, country=country, domain=domain, since=since, until=until,
                        group_demands=group_demands, duplicates=duplicates, exclude_actor=exclude_actor,
                        exclude_concept=exclude_concept, exclude_stance=exclude_stance, exclude_source=exclude_source,
                        min_statements=min_statements, isolates=isolates)
-    graph = _load(data)
+    graph = load(data)
     kind = concept.value if concept else "theme"
     norm = normalize.value if normalize else None
     if measure.value == "polarisation":
@@ -143,7 +139,7 @@ def analyse(
             raise UsageError("--step needs --window (the length of each window)")
         else:
             rows = [analysis.polarisation(graph, chosen, norm or "none", concept=kind)]
-        _print([r.as_dict() for r in rows], POLARISATION_COLUMNS, format)
+        print_records([r.as_dict() for r in rows], POLARISATION_COLUMNS, format)
         return
     if window or step:
         raise UsageError("--window applies to --measure polarisation (export --window writes the networks)")
@@ -154,7 +150,7 @@ def analyse(
         rows = analysis.centrality(built)
         for row in rows:
             row["label"] = names[row["id"]][0]
-        _print(rows, CENTRALITY_COLUMNS, format)
+        print_records(rows, CENTRALITY_COLUMNS, format)
         return
     groups = analysis.communities(built)
-    _print([{"community": n, "size": len(g), "members": g} for n, g in enumerate(groups)], COMMUNITY_COLUMNS, format)
+    print_records([{"community": n, "size": len(g), "members": g} for n, g in enumerate(groups)], COMMUNITY_COLUMNS, format)

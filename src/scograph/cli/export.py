@@ -1,4 +1,4 @@
-"""The `scograph export` command (registered on the app in cli.py)."""
+"""The `scograph export` command."""
 
 from __future__ import annotations
 
@@ -10,21 +10,19 @@ from typing import Annotated
 
 import typer
 
-from . import cli_discourse as dn
-from .cli import CountryOption, DataOption, DomainOption, _load, app, handles_errors
-from .discourse.export import FORMATS as DISCOURSE_FORMATS
-from .discourse.export import NETWORKS as DISCOURSE_NETWORKS
-from .errors import printable
-from .exports import ExportFormat, Filters, NetworkName, Normalization
-from .exports import export as write_export
+from ..discourse.export import FORMATS as DISCOURSE_FORMATS
+from ..discourse.export import NETWORKS as DISCOURSE_NETWORKS
+from ..errors import printable
+from ..exports import ExportFormat, Filters, NetworkName, Normalization
+from ..exports import export as write_export
+from . import analyse as dn
+from .common import CountryOption, DataOption, DomainOption, load
 
 # The exports' own choices, then the discourse networks' (scograph.discourse), which they delegate to.
 AnyFormat = Enum("AnyFormat", {v: v for v in dict.fromkeys([f.value for f in ExportFormat] + list(DISCOURSE_FORMATS))}, type=str)
 AnyNetwork = Enum("AnyNetwork", {v: v for v in [n.value for n in NetworkName] + list(DISCOURSE_NETWORKS)}, type=str)
 
 
-@app.command()
-@handles_errors
 def export(
     format: Annotated[AnyFormat, typer.Option(
         "--format", "-f",
@@ -79,9 +77,9 @@ def export(
     network = NetworkName(network.value) if network is not None else None
     normalize = Normalization(normalize.value) if normalize is not None else None
     filters = Filters(country=country, domain=domain, since=since, until=until, group_demands=group_demands)
-    graph = _load(data)
+    graph = load(data)
     if output is not None:
-        from .progress import status
+        from ..progress import status
 
         with status(f"exporting {format.value} to {output}"):
             result = write_export(graph, format, network, filters=filters, normalize=normalize, output=output)
@@ -93,7 +91,7 @@ def export(
 def _discourse(format, network, normalize, options, per_window, basis) -> bool:
     """Whether the call asks for a discourse network (a new network, format or option), which
     ``scograph.discourse`` writes; every other call is the exports' as before."""
-    from .errors import UsageError
+    from ..errors import UsageError
 
     if network is not None and network.value in DISCOURSE_NETWORKS:
         return True
@@ -110,7 +108,7 @@ def _discourse(format, network, normalize, options, per_window, basis) -> bool:
 
 
 def _export_discourse(format, network, output, normalize, options, per_window, basis, data, filters) -> None:
-    from .discourse.export import export as write_discourse
+    from ..discourse.export import export as write_discourse
 
     chosen = dn.selection(**{k: v for k, v in options.items() if k not in ("concept", "qualifier", "window", "step")},
                           **filters)
@@ -119,7 +117,7 @@ def _export_discourse(format, network, output, normalize, options, per_window, b
                      concept=options["concept"].value if options["concept"] else "theme",
                      window=options["window"], step=options["step"], per_window=per_window,
                      basis=tuple(basis) if basis else None)
-    graph = _load(data)
+    graph = load(data)
     if output is not None:
         result = write_discourse(graph, format.value, network.value, chosen, output=output, **arguments)
         typer.echo(printable(result.summary()), err=True)  # one line, whatever the file name holds

@@ -1,4 +1,4 @@
-"""The `scograph plot` command (registered on the app in cli.py); the drawing is in scograph.plots."""
+"""The `scograph plot` command; the drawing is in scograph.plots."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ from typing import Annotated, Optional
 
 import typer
 
-from .cli import CountryOption, DataOption, DomainOption, _load, app, handles_errors
-from .discourse.networks import ONE_MODE_NORMALIZATIONS
-from .plots import Picture, PictureFormat
-from .plots.data import LANGS, NETWORKS, PERIODS
+from ..discourse.networks import ONE_MODE_NORMALIZATIONS
+from ..plots import Picture, PictureFormat
+from ..plots.data import LANGS, NETWORKS, PERIODS
+from .common import CountryOption, DataOption, DomainOption, load
 
 # The choices as typer wants them (enums), spelt once in scograph.plots.data.
 Lang = Enum("Lang", {name: name for name in LANGS}, type=str)
@@ -20,8 +20,6 @@ Normalization = Enum("Normalization", {name: name for name in ONE_MODE_NORMALIZA
 DrawnNetwork = Enum("DrawnNetwork", {name.replace("-", "_"): name for name in NETWORKS}, type=str)
 
 
-@app.command()
-@handles_errors
 def plot(
     picture: Annotated[Picture, typer.Argument(
         help="sankey (driver → demand → response chains), heatmap (states × themes by stance), "
@@ -45,11 +43,11 @@ def plot(
     data: DataOption = None,
 ) -> None:
     """Draw a picture of the graph as PNG, SVG or HTML (needs the plot extra: pip install 'scograph[plot]')."""
-    from . import plots
-    from .progress import status
+    from .. import plots
+    from ..progress import status
 
     plots.require()  # before the graph is loaded: a missing extra is said at once
-    graph = _load(data)
+    graph = load(data)
     with status(f"drawing {picture.value} to {output}"):
         rendered = plots.write(graph, picture, output, format, lang=lang.value, country=country, theme=theme,
                                domain=domain, network=network.value, normalize=normalize.value if normalize else None,

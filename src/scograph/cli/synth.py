@@ -1,4 +1,4 @@
-"""The `scograph synth` command (registered on the app in cli.py)."""
+"""The `scograph synth` command."""
 
 from __future__ import annotations
 
@@ -7,10 +7,9 @@ from typing import Annotated, Optional
 
 import typer
 
-from .cli import app, handles_errors
-from .errors import printable
-from .progress import progress_bar
-from .render import RdfSyntax
+from ..errors import printable
+from ..progress import progress_bar
+from ..render import RdfSyntax
 
 PapersOption = Annotated[int, typer.Option("--papers", "-n", help="Number of papers (about 1,000 triples each).",
                                            metavar="N")]
@@ -24,12 +23,10 @@ ReferenceOption = Annotated[Optional[Path], typer.Option(
     "--data", metavar="FILE", help="Claims file whose proportions, actors and themes to follow; default the packaged paper.")]
 
 
-@app.command()
-@handles_errors
 def synth(papers: PapersOption, seed: SeedOption = 0, output: OutputOption = None, format: SyntaxOption = None,
           data: ReferenceOption = None) -> None:
     """Write a synthetic claims corpus with the proportions of the paper, for benchmarks."""
-    from .synth import load_reference, write_corpus_file
+    from ..synth import load_reference, write_corpus_file
 
     reference = load_reference(data)
     with progress_bar(papers, "synthesising papers") as advance:

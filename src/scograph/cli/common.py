@@ -1,0 +1,112 @@
+"""What every command shares: the common options, loading the graph, printing records, and turning errors into one line.
+
+No command module imports another's internals; each imports this one (and the library).
+"""
+
+from __future__ import annotations
+
+import errno
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from ..errors import ScographError, UsageError, ValidationFailed, printable
+from ..render import Column, Format, render
+
+DataOption = Annotated[
+    Optional[Path],
+    typer.Option("--data", help="Claims file (Turtle) to load instead of the packaged data/claims.ttl.", metavar="FILE"),
+]
+EndpointOption = Annotated[
+    Optional[str],
+    typer.Option("--endpoint", help="Answer from this SPARQL 1.1 query endpoint instead of a local file.", metavar="URL"),
+]
+FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+CountryOption = Annotated[
+    Optional[str],
+    typer.Option("--country", "-c", help="ISO alpha-2/alpha-3 code, English or Chinese name: TJ, tjk, Tajikistan, 塔吉克斯坦."),
+]
+DomainOption = Annotated[
+    Optional[str],
+    typer.Option("--domain", "-d", help="political|security|economic|cultural (or 政治|安全|经济|人文)."),
+]
+
+
+def load(data: Path | None, endpoint: str | None = None):
+    """The claims graph of ``--data FILE`` (default the packaged one), or of ``--endpoint URL``."""
+    from ..graph import ClaimsGraph
+
+    if endpoint is not None:
+        if data is not None:
+            raise UsageError("give either --data FILE or --endpoint URL, not both")
+        return ClaimsGraph.connect(checked_url(endpoint, "endpoint", "http://127.0.0.1:7878/query"))
+    return ClaimsGraph.load(data)
+
+
+def checked_url(url: str, what: str, example: str) -> str:
+    """The URL as given, once it is one HTTP can send (checked before any file is read)."""
+    from ..store import http_url
+
+    http_url(url, what, example)
+    return url
+
+
+def print_records(records, columns: list[Column], fmt: Format) -> None:
+    """Records to stdout as a table, JSON or CSV."""
+    typer.echo(render(records, columns, fmt), nl=False)
+
+
+def _fail(message: str, code: int) -> None:
+    typer.echo(f"Error: {printable(message)}", err=True)  # one line, whatever the user's text in it holds
+    raise typer.Exit(code)
+
+
+_OUTPUT_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO}
+"""What writing to a full disk, a quota, a size limit or a failing device gives (``scograph … > /dev/full``)."""
+
+
+@contextmanager
+def one_line_errors():
+    """The library's named errors (and a failed write to stdout) as one stderr line and their exit code."""
+    try:
+        yield
+    except ValidationFailed as failure:
+        for problem in failure.problems:
+            typer.echo(printable(str(problem)), err=True)
+        _fail(f"{failure.args[0].split(';')[0]}: {len(failure.problems)} problem(s)", failure.exit_code)
+    except ScographError as error:
+        _fail(str(error), error.exit_code)
+    except OSError as error:
+        if error.errno not in _OUTPUT_ERRNOS:
+            raise
+        # Files are written through fileio, which names them; what is left is stdout.
+        _fail(f"cannot write the output: {error.strerror or error}", 3)
+
+
+def refuse_undecodable(context) -> None:
+    """Refuse an argument that is not UTF-8 text, naming it, before any work is done.
+
+    A byte such as 0xFF in argv reaches Python as a lone surrogate, which no file name, query
+    or output can encode: left alone it fails with a traceback wherever it is first used."""
+    for param in context.command.params:  # in the order the command declares them
+        value = context.params.get(param.name)
+        for item in value if isinstance(value, (list, tuple)) else (value,):
+            if isinstance(item, (str, Path)):
+                text = str(item)
+                try:
+                    text.encode("utf-8")
+                except UnicodeEncodeError:
+                    try:
+                        raw = text.encode("utf-8", "surrogateescape")  # the bytes as the shell gave them
+                    except UnicodeEncodeError:
+                        raw = text.encode("utf-8", "backslashreplace")
+                    raise UsageError(f"{_spelling(param)}: not UTF-8 text: {raw!r}; give it in UTF-8") from None
+
+
+def _spelling(param) -> str:
+    """How the command line spells a parameter: its long option (``--data``) or, for an argument, its metavar."""
+    if param.param_type_name == "argument":
+        return param.metavar or param.name.upper()
+    return next((name for name in param.opts if name.startswith("--")), f"--{param.name.replace('_', '-')}")
