@@ -99,7 +99,7 @@ class ClaimsGraph:
     def claims(self):
         """The typed pydantic objects (:class:`scograph.model.Claims`)."""
         if self._claims is None:
-            from .rdf.mapping import graph_to_claims
+            from .rdf.reading import graph_to_claims
 
             self._claims = graph_to_claims(self.rdf)
         return self._claims
@@ -186,7 +186,7 @@ class ClaimsGraph:
 
     def describe(self, entity_id_: str) -> dict:
         """Everything about one entity: its fields, its evidence, and every link in and out."""
-        from .rdf.mapping import read_entity_from
+        from .rdf.reading import read_entity_from
 
         entity_id_, kind = self.resolve(entity_id_)
         record = self._records_of([entity_id_])[0]
