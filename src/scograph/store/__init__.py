@@ -132,14 +132,6 @@ def http_url(url: str, what: str, example: str):
     return parts
 
 
-def sparql_term(value: Any) -> str:
-    """A value (:class:`IRI`, :class:`LangString`, str, int, bool, a pyoxigraph or rdflib term) as a
-    SPARQL term, written by pyoxigraph; a string that is not a valid IRI as an :class:`IRI` is a ValueError."""
-    from ..queries.binding import term
-
-    return str(term(value))
-
-
 def bind(query: str, bindings: dict[str, Any] | None) -> str:
     """The query with ``bindings`` as a VALUES block of terms written by pyoxigraph, opening its WHERE group.
 
