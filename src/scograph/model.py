@@ -39,6 +39,7 @@ from .model_values import (  # noqa: F401
     and_list,
     sorted_unique,
 )
+from .terms import DATE_PATTERN, ID_MAX_LENGTH, ID_PATTERN  # noqa: F401  (the patterns the model checks)
 
 
 class Entity(Strict):
