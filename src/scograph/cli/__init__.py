@@ -104,13 +104,13 @@ class _Commands(TyperGroup):
 
 
 def _unknown_option(name: str, close, context) -> str:
-    """``no such option: --contry; did you mean --country? options: --country/-c, …``: the options that exist,
+    """``No such option: --contry (did you mean --country?); options: --country/-c, …``: the options that exist,
     where click names only the near ones (or ``--help`` alone, when none is near)."""
     options = ", ".join("/".join(sorted(param.opts, key=lambda opt: not opt.startswith("--")))
                         for param in context.command.get_params(context)
                         if getattr(param, "param_type_name", "") == "option" and not param.hidden)
     hint = f" (did you mean {', '.join(sorted(close))}?)" if close else ""
-    return f"no such option: {name}{hint}; options: {options}"
+    return f"No such option: {name}{hint}; options: {options}"
 
 
 def _argv_can_hold(arg: str) -> bool:

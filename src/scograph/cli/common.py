@@ -31,6 +31,21 @@ CountryOption = Annotated[
 ]
 WideOption = Annotated[
     bool, typer.Option("--wide", "-w", help="Print every label in full in a table, however wide (else cut to fit the terminal).")]
+ThemeOption = Annotated[Optional[str], typer.Option(
+    "--theme", metavar="THEME", help="On this theme (an id, theme-drugs, or drugs, or its label).")]
+SpeakerOption = Annotated[Optional[str], typer.Option(
+    "--speaker", metavar="ACTOR", help="Said by this speaker, or quoted from them (an actor id or name: rahmon).")]
+SourceOption = Annotated[Optional[str], typer.Option(
+    "--source", metavar="SOURCE", help="Quoted from, or citing, this source (a source id).")]
+SinceOption = Annotated[Optional[str], typer.Option(
+    "--since", metavar="DATE", help="Dated DATE or later (YYYY, YYYY-MM or YYYY-MM-DD; the quotes' dates count too).")]
+UntilOption = Annotated[Optional[str], typer.Option(
+    "--until", metavar="DATE", help="Dated DATE or earlier (YYYY, YYYY-MM or YYYY-MM-DD).")]
+StanceOption = Annotated[Optional[str], typer.Option(
+    "--stance", metavar="STANCE", help="supports, opposes or concerned.")]
+SortOption = Annotated[Optional[str], typer.Option(
+    "--sort", metavar="FIELD", help="Order by this field of the records (date, pages, label, …); -FIELD reverses.")]
+LimitOption = Annotated[Optional[int], typer.Option("--limit", metavar="N", help="At most N records.")]
 DomainOption = Annotated[
     Optional[str],
     typer.Option("--domain", "-d", help="political|security|economic|cultural (or 政治|安全|经济|人文)."),

@@ -13,6 +13,14 @@ from .common import (
     DomainOption,
     EndpointOption,
     FormatOption,
+    LimitOption,
+    SinceOption,
+    SortOption,
+    SourceOption,
+    SpeakerOption,
+    StanceOption,
+    ThemeOption,
+    UntilOption,
     load,
     WideOption,
     print_records,
@@ -22,38 +30,52 @@ EXPECTATION_COLUMNS = [
     field("id"), Column("country", lambda r: r["country"] or r["holder"], 12), field("domain"), field("label", max_width=60, flex=True),
     field("speaker_label", "speaker", 24), field("date"), Column("pages", pages),
 ]
+DESCRIPTIONS = [field("description"), field("description_zh")]
 EXPECTATION_CSV = [
     field("id"), field("country"), field("holder"), field("domain"), field("stance"), field("label"), field("label_zh"),
+    *DESCRIPTIONS,
     field("themes"), field("speaker"), field("date"), field("initiatives"), field("documents"),
     field("drivers"), field("responses"), Column("pages", pages), Column("quotes", quotes),
 ]
 
 
-def demands(country: CountryOption = None, domain: DomainOption = None,
-            format: FormatOption = Format.table, wide: WideOption = False, data: DataOption = None, endpoint: EndpointOption = None) -> None:
+def demands(country: CountryOption = None, domain: DomainOption = None, theme: ThemeOption = None,
+            speaker: SpeakerOption = None, source: SourceOption = None, since: SinceOption = None,
+            until: UntilOption = None, stance: StanceOption = None, sort: SortOption = None, limit: LimitOption = None,
+            format: FormatOption = Format.table, wide: WideOption = False, data: DataOption = None,
+            endpoint: EndpointOption = None) -> None:
     """Expectations (demands) of the Central Asian members, with quotes and pages."""
-    records = load(data, endpoint).demands(country=country, domain=domain)
+    records = load(data, endpoint).demands(country=country, domain=domain, theme=theme, speaker=speaker, source=source,
+                                           since=since, until=until, stance=stance, sort=sort, limit=limit)
     print_records(records, EXPECTATION_CSV if format is Format.csv else EXPECTATION_COLUMNS, format, wide)
 
 
 def drivers(level: Annotated[Optional[str], typer.Option(help="domestic|regional|international (or 国家|地区|国际体系), or none: the drivers the paper lists apart from the three.")] = None,
-            format: FormatOption = Format.table, wide: WideOption = False, data: DataOption = None, endpoint: EndpointOption = None) -> None:
+            theme: ThemeOption = None, speaker: SpeakerOption = None, source: SourceOption = None,
+            since: SinceOption = None, until: UntilOption = None, sort: SortOption = None, limit: LimitOption = None,
+            format: FormatOption = Format.table, wide: WideOption = False, data: DataOption = None,
+            endpoint: EndpointOption = None) -> None:
     """Drivers of the expectations, at the domestic, regional and international level (or apart from them)."""
-    records = load(data, endpoint).drivers(level=level)
+    records = load(data, endpoint).drivers(level=level, theme=theme, speaker=speaker, source=source, since=since,
+                                           until=until, sort=sort, limit=limit)
     columns = [field("id"), field("level"), field("broader"), field("label", max_width=60, flex=True), Column("pages", pages)]
     if format is Format.csv:
-        columns += [field("label_zh"), field("actors"), field("affects"), field("indicators"),
+        columns += [field("label_zh"), *DESCRIPTIONS, field("actors"), field("affects"), field("indicators"),
                     field("expectations"), Column("quotes", quotes)]
     print_records(records, columns, format, wide)
 
 
-def responses(domain: DomainOption = None, format: FormatOption = Format.table, wide: WideOption = False, data: DataOption = None, endpoint: EndpointOption = None) -> None:
+def responses(domain: DomainOption = None, theme: ThemeOption = None, speaker: SpeakerOption = None,
+              source: SourceOption = None, since: SinceOption = None, until: UntilOption = None,
+              sort: SortOption = None, limit: LimitOption = None, format: FormatOption = Format.table,
+              wide: WideOption = False, data: DataOption = None, endpoint: EndpointOption = None) -> None:
     """Responses the paper recommends, by the "four models", with the expectations they answer."""
-    records = load(data, endpoint).responses(domain=domain)
+    records = load(data, endpoint).responses(domain=domain, theme=theme, speaker=speaker, source=source, since=since,
+                                             until=until, sort=sort, limit=limit)
     columns = [field("id"), field("model"), field("domain"), field("label", max_width=60, flex=True),
                Column("answers", lambda r: len(r["addresses"])), Column("pages", pages)]
     if format is Format.csv:
-        columns += [field("label_zh"), field("addressee"), field("addresses"), Column("quotes", quotes)]
+        columns += [field("label_zh"), *DESCRIPTIONS, field("addressee"), field("addresses"), Column("quotes", quotes)]
     print_records(records, columns, format, wide)
 
 
@@ -64,22 +86,31 @@ FINDING_COLUMNS = [field("id"), field("kind"), field("stance"), field("about", m
 def findings(country: CountryOption = None,
              about: Annotated[Optional[str], typer.Option(help="An id the finding is about: a state, group, theme, driver, expectation, response …")] = None,
              kind: Annotated[Optional[str], typer.Option(help="comparison, trend, assessment, conclusion or rationale.")] = None,
-             format: FormatOption = Format.table, wide: WideOption = False, data: DataOption = None, endpoint: EndpointOption = None) -> None:
+             theme: ThemeOption = None, speaker: SpeakerOption = None, source: SourceOption = None,
+             since: SinceOption = None, until: UntilOption = None, stance: StanceOption = None,
+             sort: SortOption = None, limit: LimitOption = None, format: FormatOption = Format.table,
+             wide: WideOption = False, data: DataOption = None, endpoint: EndpointOption = None) -> None:
     """The authors' own findings: assessments, comparisons between countries, trends, conclusions, rationales."""
-    records = load(data, endpoint).findings(country=country, about=about, kind=kind)
+    records = load(data, endpoint).findings(country=country, about=about, kind=kind, theme=theme, speaker=speaker,
+                                            source=source, since=since, until=until, stance=stance, sort=sort,
+                                            limit=limit)
     columns = FINDING_COLUMNS
     if format is Format.csv:
-        columns = columns + [field("label_zh"), field("countries"), Column("quotes", quotes)]
+        columns = columns + [field("label_zh"), *DESCRIPTIONS, field("countries"), Column("quotes", quotes)]
     print_records(records, columns, format, wide)
 
 
 def actors(kind: Annotated[Optional[str], typer.Option(help="state, state-group, organisation, financial-institution, sco-body, government-body, person, non-state-group.")] = None,
-           format: FormatOption = Format.table, wide: WideOption = False, data: DataOption = None, endpoint: EndpointOption = None) -> None:
+           theme: Annotated[Optional[str], typer.Option(
+               "--theme", metavar="THEME", help="The holders and speakers of demands on this theme.")] = None,
+           sort: SortOption = None, limit: LimitOption = None,
+           format: FormatOption = Format.table, wide: WideOption = False, data: DataOption = None,
+           endpoint: EndpointOption = None) -> None:
     """States, organisations, SCO bodies, persons and groups the paper names."""
-    records = load(data, endpoint).actors(kind=kind)
+    records = load(data, endpoint).actors(kind=kind, theme=theme, sort=sort, limit=limit)
     columns = [field("id"), field("kind"), field("alpha2", "code"), field("label", flex=True), field("label_zh", flex=True), field("office", flex=True)]
     if format is Format.csv:
-        columns += [field("alpha3"), field("country"), field("part_of"), field("members")]
+        columns += [field("alpha3"), field("country"), field("part_of"), field("members"), *DESCRIPTIONS]
     print_records(records, columns, format, wide)
 
 
