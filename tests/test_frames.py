@@ -1,4 +1,4 @@
-"""Records for notebooks: the listings convert to pandas in one call, named queries give plain Python values."""
+"""RecordList for notebooks: the listings convert to pandas in one call, named queries give plain Python values."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from decimal import Decimal
 import pytest
 
 from scograph import queries
-from scograph.frames import Records
+from scograph.frames import RecordList
 
 from .conftest import requires
 
@@ -19,7 +19,7 @@ from .conftest import requires
 def test_every_listing_is_a_list_of_json_records(graph):
     for records in (graph.demands(country="TJ"), graph.drivers(), graph.responses(), graph.findings(),
                     graph.actors(), graph.paths(country="UZ"), graph.search("anti drug")):
-        assert isinstance(records, Records) and isinstance(records, list) and records
+        assert isinstance(records, RecordList) and isinstance(records, list) and records
         assert json.loads(json.dumps(records, ensure_ascii=False)) == list(records)
 
 
@@ -52,14 +52,14 @@ def test_paths_flatten_into_columns_and_their_evidence_is_each_entitys_once(grap
 
 def test_an_empty_listing_gives_empty_frames(graph):
     requires("pandas", "pip install 'scograph[pandas]'")
-    assert Records().to_pandas().empty and list(Records().evidence_frame().columns) == ["id", "position"]
+    assert RecordList().to_pandas().empty and list(RecordList().evidence_frame().columns) == ["id", "position"]
 
 
 def test_without_pandas_the_conversion_says_how_to_install_it(graph):
     script = ("import sys; sys.modules['pandas'] = None\n"
-              "from scograph.frames import Records\n"
+              "from scograph.frames import RecordList\n"
               "from scograph.errors import NotInstalled\n"
-              "try:\n    Records([{'id': 'x'}]).to_pandas()\n"
+              "try:\n    RecordList([{'id': 'x'}]).to_pandas()\n"
               "except NotInstalled as error:\n    print(error.exit_code, error)\n")
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert done.stdout == "5 pandas is not installed: pip install 'scograph[pandas]'\n"

@@ -1,9 +1,9 @@
-"""Records for notebooks: the lists ClaimsGraph returns, one call away from pandas.
+"""RecordList for notebooks: the lists ClaimsGraph returns, one call away from pandas.
 
-A :class:`Records` is a plain list of JSON-typed dicts (``pandas.DataFrame(records)`` and
-``json.dumps(records)`` take it as it is) with two conversions: :meth:`Records.to_pandas`, one
+A :class:`RecordList` is a plain list of JSON-typed dicts (``pandas.DataFrame(records)`` and
+``json.dumps(records)`` take it as it is) with two conversions: :meth:`RecordList.to_pandas`, one
 row per record with nested records flattened (``driver.id`` …), and
-:meth:`Records.evidence_frame`, the evidence normalised into its own table keyed by the id of
+:meth:`RecordList.evidence_frame`, the evidence normalised into its own table keyed by the id of
 the record it backs. pandas is imported only inside them: it is the optional ``pandas`` extra,
 and a lookup never needs it (tests/test_lean.py).
 """
@@ -27,7 +27,7 @@ def _pandas():
     return pandas
 
 
-class Records(list):
+class RecordList(list):
     """A list of records (dicts) that converts to pandas in one call."""
 
     __slots__ = ()
@@ -79,9 +79,9 @@ def _columns(rows: list[dict]) -> list[str]:
 
 
 def as_records(method):
-    """A ClaimsGraph listing that returns its list as :class:`Records`."""
+    """A ClaimsGraph listing that returns its list as :class:`RecordList`."""
     @wraps(method)
-    def listing(*args, **kwargs) -> Records:
-        return Records(method(*args, **kwargs))
+    def listing(*args, **kwargs) -> RecordList:
+        return RecordList(method(*args, **kwargs))
 
     return listing

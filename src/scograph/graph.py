@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import DataFileError, UsageError, suggest
-from .frames import Records, as_records
+from .frames import RecordList, as_records
 from .inputs import (
     Country, check_id, country_names, parse_actor_kind, parse_country, parse_domain, parse_finding_kind, parse_level,
 )
@@ -624,7 +624,7 @@ class ClaimsGraph:
 
         return search(self, text, type, limit)
 
-    def query(self, name: str, **values) -> Records:
+    def query(self, name: str, **values) -> RecordList:
         """Run a named query (``scograph sparql --list``) with its parameters given as on the command line;
         its rows as plain Python values (:func:`scograph.queries.plain`), ``.to_pandas()`` away from a DataFrame."""
         from . import queries

@@ -50,16 +50,16 @@ class Result:
 
     def records(self):
         """The rows as plain Python values (:func:`plain`), one dict per row by variable: a
-        :class:`~scograph.frames.Records`, so ``.to_pandas()`` gives a DataFrame. An ASK gives
+        :class:`~scograph.frames.RecordList`, so ``.to_pandas()`` gives a DataFrame. An ASK gives
         ``[{"answer": True}]``; a CONSTRUCT or DESCRIBE its triples as ``subject``, ``predicate``, ``object``."""
-        from ..frames import Records
+        from ..frames import RecordList
 
         if self.form == "ASK":
-            return Records([{"answer": bool(self.answer)}])
+            return RecordList([{"answer": bool(self.answer)}])
         if self.form != "SELECT":
-            return Records({"subject": plain(t.subject), "predicate": plain(t.predicate), "object": plain(t.object)}
+            return RecordList({"subject": plain(t.subject), "predicate": plain(t.predicate), "object": plain(t.object)}
                            for t in self.triples)
-        return Records({name: plain(term) for name, term in zip(self.variables, row)} for row in self.rows)
+        return RecordList({name: plain(term) for name, term in zip(self.variables, row)} for row in self.rows)
 
     def __repr__(self) -> str:
         size = self.answer if self.form == "ASK" else f"{len(self)} {'rows' if self.form == 'SELECT' else 'triples'}"
