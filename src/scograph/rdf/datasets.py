@@ -92,13 +92,14 @@ def trig_text(dataset: "Dataset") -> str:
     from rdflib import Graph
 
     from ..terms import PREFIXES, bind_prefixes
+    from .turtle import turtle_text
 
     def body(triples) -> str:
         part = Graph()
         bind_prefixes(part)
         for triple in triples:
             part.add(triple)
-        lines = part.serialize(format="longturtle").splitlines()
+        lines = turtle_text(part).splitlines()
         kept = [line for line in lines if not line.upper().startswith(("PREFIX ", "@PREFIX "))]
         return "\n".join(kept).strip("\n")  # not indented: a long literal may span lines
 
