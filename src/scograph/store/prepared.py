@@ -278,7 +278,7 @@ def build_prepared(key: str, data: bytes, path: Path):
     return store
 
 
-RECORD_CODE = ("graph.py", "terms.py", "store/__init__.py", "store/oxigraph.py")
+RECORD_CODE = ("records.py", "terms.py", "store/__init__.py", "store/oxigraph.py")
 """The modules whose code decides what a record holds: their digest names the records file."""
 
 
