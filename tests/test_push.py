@@ -220,3 +220,15 @@ def test_a_store_without_a_writable_default_graph_says_to_use_graph(runner, no_d
     named = runner.invoke(app, ["push", "--endpoint", url, "--graph", "https://example.org/claims"])
     assert named.exit_code == 0, named.stderr
     assert all("graph=https%3A%2F%2Fexample.org%2Fclaims" in line for line in asked[1:])
+
+
+@pytest.mark.slow
+def test_a_push_shows_a_bar_with_percentage_on_a_terminal_and_nothing_on_a_pipe(oxigraph, corpus):
+    from .test_progress import _run
+
+    path, total = corpus
+    args = ["push", "--endpoint", f"{oxigraph.base}/store", "--data", str(path), "--batch", "5000"]
+    on_terminal = _run(args, tty=True, cwd=path.parent)
+    piped = _run(args, tty=False, cwd=path.parent)
+    assert b"\x1b[" in on_terminal and b"pushing synth-50.ttl" in on_terminal and b"%" in on_terminal
+    assert piped == f"pushed {total} triples to {oxigraph.base}/store?default\n".encode()

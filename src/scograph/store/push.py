@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import BinaryIO
 
-from ..errors import EndpointError, UsageError
+from ..errors import DataFileError, EndpointError, UsageError
 from . import http_url
 
 BATCH_TRIPLES = 50_000
@@ -96,10 +96,8 @@ def push_file(store_url: str, path, graph: str | None = None, *, batch: int = BA
                       done=(lambda: progress(reader.position)) if progress else None)
             return report
     except SyntaxError as error:
-        raise UsageError(f"{path}: not valid RDF: {str(error).splitlines()[0]}") from None
+        raise DataFileError(f"{path}: not valid RDF: {str(error).splitlines()[0]}") from None
     except OSError as error:
-        from ..errors import DataFileError
-
         raise DataFileError(f"cannot read {path}: {_reason(error)}") from None
 
 
