@@ -232,3 +232,9 @@ def test_a_push_shows_a_bar_with_percentage_on_a_terminal_and_nothing_on_a_pipe(
     piped = _run(args, tty=False, cwd=path.parent)
     assert b"\x1b[" in on_terminal and b"pushing synth-50.ttl" in on_terminal and b"%" in on_terminal
     assert piped == f"pushed {total} triples to {oxigraph.base}/store?default\n".encode()
+
+
+def test_a_store_that_never_answered_is_not_waited_for(runner):
+    result = runner.invoke(app, ["push", "--endpoint", "http://127.0.0.1:1/store"])
+    assert result.exit_code == 4 and result.stdout == ""
+    assert result.stderr.startswith("Error: cannot reach http://127.0.0.1:1/store?default: ") and result.stderr.count("\n") == 1

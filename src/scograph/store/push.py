@@ -39,6 +39,8 @@ class Pushed:
     def __init__(self) -> None:
         self.triples = 0
         self.targets: list[str] = []
+        self.reached = False
+        """Has the store answered yet? Until it has, a refused connection is an error at once, not retried."""
 
 
 class _Dropped(Exception):
@@ -170,13 +172,20 @@ def _send_all(triples: Iterable[tuple[str, object]], report: Pushed, *, batch: i
 
 
 def _put_or_post(target: str, body: bytes, method: str, report: Pushed, retry_for: float) -> None:
-    """One request, sent again while the connection drops, for up to ``retry_for`` seconds."""
+    """One request, sent again while the connection drops, for up to ``retry_for`` seconds.
+
+    A store that never answered is not waited for: the address is likely wrong.
+    """
     deadline = time.monotonic() + retry_for
     pause = 0.25
     while True:
         try:
-            return _request(target, body, method)
+            _request(target, body, method)
+            report.reached = True
+            return
         except _Dropped as dropped:
+            if not report.reached:
+                raise EndpointError(str(dropped)) from None
             if time.monotonic() + pause > deadline:
                 raise EndpointError(
                     f"push stopped: {dropped} (retried for {retry_for:g} s); {report.triples:,} triples landed; "
