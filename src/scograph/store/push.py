@@ -80,7 +80,7 @@ def push_file(store_url: str, path, graph: str | None = None, *, batch: int = BA
     """Replace the default graph (or ``graph``) of a Graph Store with the triples of a Turtle or N-Triples file.
 
     ``skip`` leaves out the first so many triples (in the order sent) and keeps what the graph holds:
-    the resumption of a push that stopped. ``progress`` is told how many bytes of the file are read.
+    the resumption of a push that stopped, with the count its error gave (a batch boundary). ``progress`` is told how many bytes of the file are read.
     """
     import pyoxigraph as ox
 
@@ -152,7 +152,7 @@ def _send_all(triples: Iterable[tuple[str, object]], report: Pushed, *, batch: i
             if run:
                 send(current, run)
             current, run = target, []
-            if skip == 0 and target not in emptied:  # an empty graph is emptied too
+            if skip == 0 and target not in emptied:  # on first sight, before any of its triples is held back
                 _put_or_post(target, b"", "PUT", report, retry_for)
                 emptied.add(target)
         if isinstance(triple.subject, ox.BlankNode) or isinstance(triple.object, ox.BlankNode):
