@@ -21,6 +21,7 @@ from pathlib import Path
 
 from .errors import DataFileError, UsageError, suggest
 from .filters import Wanted
+from .frames import RecordList, as_records
 from .inputs import (
     Country, check_id, country_names, parse_actor_kind, parse_country, parse_domain, parse_finding_kind, parse_level,
 )
@@ -270,6 +271,7 @@ class ClaimsGraph:
                                  bindings)
         return [entity_id(r["x"]) for r in rows]
 
+    @as_records
     def demands(self, country: str | None = None, domain: str | None = None, **filters) -> list[dict]:
         """Expectations, optionally of one country (a group's demands count for each member) and domain.
 
@@ -282,6 +284,7 @@ class ClaimsGraph:
         records = self._records_of(self._expectation_ids(country, domain))
         return wanted.apply(sorted(records, key=lambda record: (record["country"] is None, record["id"])))
 
+    @as_records
     def drivers(self, level: str | None = None, **filters) -> list[dict]:
         """Drivers, optionally at one level; ``none`` gives those the paper lists apart from the three.
 
@@ -295,6 +298,7 @@ class ClaimsGraph:
         concept = IRI(SCO + LEVELS[name])
         return wanted.apply(self._records_of(self._ids_of("sco:Driver", "?x sco:level ?level .", {"level": concept})))
 
+    @as_records
     def findings(self, country: str | None = None, about: str | None = None, kind: str | None = None,
                  **filters) -> list[dict]:
         """The authors' findings: about a country (the state, or a group it belongs to), about one entity, of one kind.
@@ -312,6 +316,7 @@ class ClaimsGraph:
             patterns.append("?x sco:findingKind ?kind .")
         return wanted.apply(self._records_of(self._ids_of("sco:Finding", " ".join(patterns), bindings)))
 
+    @as_records
     def responses(self, domain: str | None = None, **filters) -> list[dict]:
         """The responses the paper recommends, optionally in one domain.
 
@@ -322,6 +327,7 @@ class ClaimsGraph:
         concept = IRI(SCO + parse_domain(domain))
         return wanted.apply(self._records_of(self._ids_of("sco:Response", "?x sco:domain ?domain .", {"domain": concept})))
 
+    @as_records
     def actors(self, kind: str | None = None, **filters) -> list[dict]:
         """The actors the paper names, optionally of one kind; filters ``theme`` (the holders and speakers of
         demands on it), ``sort`` and ``limit``."""
@@ -329,6 +335,7 @@ class ClaimsGraph:
         rdf_class = f"sco:{ACTOR_KINDS[parse_actor_kind(kind)]}" if kind else "sco:Actor"
         return wanted.apply(self._records_of(self._ids_of(rdf_class)))
 
+    @as_records
     def paths(self, country: str | None = None, domain: str | None = None,
               start: str | None = None, end: str | None = None) -> list[dict]:
         """Driver → expectation → response chains with the full record of each entity on them.
@@ -420,6 +427,7 @@ class ClaimsGraph:
         ids = [entity_id(r["b"]) for r in rows]
         return [driver_id] + sorted(set(ids) - {driver_id})
 
+    @as_records
     def search(self, text: str, type: str | None = None, limit: int | None = None) -> list[dict]:
         """Entities whose labels, descriptions or evidence quotes match ``text`` by words (English, stemmed)
         or characters (Chinese), best first; each with the field and snippet that matched and a ``score``.
@@ -429,6 +437,13 @@ class ClaimsGraph:
         from .store.search import search
 
         return search(self, text, type, limit)
+
+    def query(self, name: str, **values) -> RecordList:
+        """Run a named query (``scograph sparql --list``) with its parameters given as on the command line;
+        its rows as plain Python values (:func:`scograph.queries.plain`), ``.to_pandas()`` away from a DataFrame."""
+        from . import queries
+
+        return queries.run(self, queries.named_query(name), {key: str(value) for key, value in values.items()}).records()
 
     def stats(self) -> dict:
         """Counts by type, and expectations per holder × domain."""
