@@ -78,22 +78,36 @@ class ClaimsGraph:
     @classmethod
     def load(cls, path: Path | str | None = None) -> "ClaimsGraph":
         """Open a claims Turtle file (default: the packaged one), checked once per content."""
-        from .store import prepared as cache
+        import os
+
         from .checks.integrity import first_problem
-        from .store import read_data
+        from .fileio import open_regular, read_rest
+        from .store import default_data_path
+        from .store import prepared as cache
         from .store.oxigraph import OxigraphStore
 
-        data, resolved = read_data(Path(path) if path is not None else None)
-        key = cache.content_key(data)
+        resolved = Path(path) if path is not None else default_data_path()
         store = record_cache = None
-        if len(data) > cache.LARGE_FILE_BYTES:
-            prepared = cache.prepared_index(key, data, resolved)
+        with open_regular(resolved, "Turtle file") as handle:
+            # A large file is hashed in chunks and streamed to the index: never held whole in memory.
+            large = os.fstat(handle.fileno()).st_size > cache.LARGE_FILE_BYTES and cache.cache_dir() is not None
+            if large:
+                signature = cache.file_signature(os.fstat(handle.fileno()))
+                key = cache.file_key(handle)
+            else:
+                data = read_rest(handle, resolved)
+                key = cache.content_key(data)
+        if large:
+            prepared = cache.prepared_index(key, resolved, first_problem, signature)
             store = OxigraphStore(prepared) if prepared is not None else None
             record_cache = cache.RecordCache.open(key) if prepared is not None else None
+            if store is None:  # the cache could not be written after all
+                with open_regular(resolved, "Turtle file") as handle:
+                    data = read_rest(handle, resolved)
         if store is None:
             store = OxigraphStore.from_turtle(data, resolved)
         if not cache.is_validated(key):
-            problem = first_problem(store)
+            problem = cache.known_problem(key) or first_problem(store)
             if problem is not None:
                 raise DataFileError(f"{resolved}: {problem} (run: scograph validate {resolved})")
             cache.mark_validated(key)

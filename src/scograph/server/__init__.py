@@ -152,10 +152,12 @@ def make_server(settings: ServerSettings, log=None) -> ScographServer:
     _check_stack()
     log = log or (lambda message: None)
     claims = ClaimsGraph.load(settings.data)
-    data, path = read_data(settings.data)
-    key = cache.content_key(data)
-    large = len(data) > cache.LARGE_FILE_BYTES and cache.open_prepared(key) is not None
-    source = DataSource(path, None if large else data, key if large else None)
+    key = claims.content_key  # set when the graph is answered from a prepared index
+    if key is not None and cache.open_prepared(key) is not None:
+        source = DataSource(claims.path, None, key)  # a large file: never read whole again
+    else:
+        data, path = read_data(settings.data)
+        source = DataSource(path, data, None)
     site = Site(claims, settings)
     sock = _bind(settings)  # bound first: a port in use fails before workers start
     try:

@@ -66,6 +66,25 @@ def content_key(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def file_key(handle) -> str:
+    """:func:`content_key` of an open file's bytes, read in chunks: a large file is never held whole."""
+    return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def file_signature(info: os.stat_result) -> tuple[int, ...]:
+    """What changes when a file is written or replaced: its inode, size, and modification and status-change times."""
+    return (info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+
+
+_PROBLEMS: dict[str, str] = {}
+"""{content key: the load check it breaks} of the files indexed in this process that broke one."""
+
+
+def known_problem(key: str) -> str | None:
+    """The problem the load checks found while ``key`` was indexed in this process, if they found one."""
+    return _PROBLEMS.get(key)
+
+
 def code_digest(names: tuple[str, ...]) -> str:
     """A digest of these modules of scograph: what a cache entry made by their code is named by."""
     here = Path(__file__).resolve().parents[1]  # scograph/
@@ -107,11 +126,13 @@ def prepared_store_path(key: str) -> Path | None:
     return directory / f"{key}.oxigraph" if directory is not None else None
 
 
-def prepared_index(key: str, data: bytes, path: Path):
+def prepared_index(key: str, path: Path, check=None, signature: tuple[int, ...] | None = None):
     """The prepared index of a large claims file, opened read-only: the one kept, or one built now.
 
     A damaged index is built again, once; None when there is no usable cache directory (the
     caller loads the file in memory). Malformed Turtle is a DataFileError naming file and line.
+    ``check`` (the load checks, of a store) runs on an index built now, as it is compacted;
+    ``signature`` is :func:`file_signature` of the file when ``key`` was computed.
     """
     target = prepared_store_path(key)
     if target is None:
@@ -120,8 +141,9 @@ def prepared_index(key: str, data: bytes, path: Path):
     if store is None and may_build:
         from ..progress import status
 
-        with status(f"indexing {path.name} ({len(data) / 1e6:.1f} MB) once, for later calls"):
-            store = build_prepared(key, data, path)
+        size = os.stat(path).st_size
+        with status(f"indexing {path.name} ({size / 1e6:.1f} MB) once, for later calls"):
+            store = build_prepared(key, path, check, signature)
     return store
 
 
@@ -225,9 +247,13 @@ def _set_aside(target: Path) -> bool | str:
     return True
 
 
-def build_prepared(key: str, data: bytes, path: Path):
-    """Bulk-load ``data`` into a new on-disk index for ``key``; return it opened read-only.
+def build_prepared(key: str, path: Path, check=None, signature: tuple[int, ...] | None = None):
+    """Bulk-load the file at ``path`` into a new on-disk index for ``key``; return it opened read-only.
 
+    The loader reads the file itself, never held whole in Python; a file written or replaced
+    since its ``signature`` was taken (with ``key``) is a DataFileError, as what was loaded may
+    not be what ``key`` names. ``check`` runs as in :func:`prepared_index`; the content is
+    stamped valid when it finds nothing.
     Returns None when the cache cannot be written (the caller loads in memory). An index that
     is damaged right after it was built is a DataFileError: rebuilding again would loop.
     """
@@ -247,9 +273,16 @@ def build_prepared(key: str, data: bytes, path: Path):
     try:
         building = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{key}.", suffix=".building"))
         store = ox.Store(str(building))
-        bulk_load_turtle(store, data, path)
+        bulk_load_turtle(store, path, path)
+        if signature is not None and file_signature(os.stat(path)) != signature:
+            raise DataFileError(f"{path} changed while it was being indexed; run the command again")
         store.flush()
-        store.optimize()
+        problem = _optimize_checking(store, check)
+        if check is not None:
+            if problem is None:
+                mark_validated(key)
+            else:
+                _PROBLEMS[key] = problem
         del store  # closes the database before it is fingerprinted and moved
         stamp = json.dumps({"key": key, "files": _fingerprint(building)})
         (building / "COMPLETE").write_text(stamp, encoding="utf-8")
@@ -276,6 +309,39 @@ def build_prepared(key: str, data: bytes, path: Path):
             f"the prepared index {target} cannot be used right after it was built ({damage or 'it is gone'});"
             f" delete it, or set SCOGRAPH_CACHE= (empty) to read {path.name} without a cache")
     return store
+
+
+def _optimize_checking(store, check) -> str | None:
+    """Compact a freshly loaded index (``optimize``) while ``check`` reads it; what ``check`` found.
+
+    RocksDB compacts in threads of its own and pyoxigraph releases the interpreter meanwhile,
+    so the checks' queries run beside it: at a million triples compacting takes 0.95 s and the
+    checks 1.0 s one after the other, 1.2 s side by side.
+    """
+    if check is None:
+        store.optimize()
+        return None
+    import threading
+
+    from .oxigraph import OxigraphStore
+
+    failed: list[BaseException] = []
+
+    def optimize() -> None:
+        try:
+            store.optimize()
+        except BaseException as error:  # raised in the caller's thread, below
+            failed.append(error)
+
+    worker = threading.Thread(target=optimize, name="scograph-optimize")
+    worker.start()
+    try:
+        problem = check(OxigraphStore(store))
+    finally:
+        worker.join()
+    if failed:
+        raise failed[0]
+    return problem
 
 
 RECORD_CODE = ("graph.py", "terms.py", "store/__init__.py", "store/oxigraph.py")
