@@ -12,6 +12,7 @@ import pytest
 
 from scograph.errors import DataFileError
 from scograph.graph import ClaimsGraph
+from scograph.records import Records
 from scograph.store import prepared as cache
 from scograph.terms import entity_iri
 
@@ -128,7 +129,7 @@ def test_records_read_from_the_cache_equal_records_made_afresh(prepared, own_cac
 
     second = ClaimsGraph.load(prepared)
     # Had anything been made again, this would fail: the second graph may only read.
-    monkeypatch.setattr(ClaimsGraph, "_make_records", lambda self, iris: pytest.fail(f"made {len(iris)} records"))
+    monkeypatch.setattr(Records, "make", lambda self, iris: pytest.fail(f"made {len(iris)} records"))
     assert second.paths(country="TJ") == made
     monkeypatch.undo()
     monkeypatch.setenv("SCOGRAPH_CACHE", "")  # no cache at all: records made from the store every time
@@ -138,8 +139,8 @@ def test_records_read_from_the_cache_equal_records_made_afresh(prepared, own_cac
 def test_a_lookup_makes_only_the_records_it_lacks(prepared, monkeypatch):
     ClaimsGraph.load(prepared).demands(country="TJ")
     asked: list[int] = []
-    make = ClaimsGraph._make_records
-    monkeypatch.setattr(ClaimsGraph, "_make_records", lambda self, iris: asked.append(len(iris)) or make(self, iris))
+    make = Records.make
+    monkeypatch.setattr(Records, "make", lambda self, iris: asked.append(len(iris)) or make(self, iris))
     graph = ClaimsGraph.load(prepared)
     tajik = {d["id"] for d in graph.demands(country="TJ")}
     assert asked == []

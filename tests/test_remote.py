@@ -339,3 +339,33 @@ def test_an_id_that_is_not_an_id_is_refused_before_the_endpoint_is_asked(runner,
                  ["paths", "--from", "a b"], ["sparql", "describe-entity", "-p", "entity=a>b"]):
         result = runner.invoke(app, [*args, "--endpoint", pushed])
         assert result.exit_code == 2 and "not an id" in result.stderr and result.stderr.count("\n") == 1, result.stderr
+
+
+# ------------------------------------------------------------------------- `export` over --endpoint
+
+
+EXPORTS = [
+    *[["--format", fmt, "--network", network] for network in ("full", "chains", "actor-theme", "actor-congruence",
+                                                               "theme-cooccurrence") for fmt in ("graphml", "gexf", "csv")],
+    ["--format", "gexf", "--network", "full", "--country", "TJ", "--since", "2019"],
+    ["--format", "graphml", "--network", "chains", "--domain", "security", "--no-group-demands"],
+    ["--format", "csv", "--network", "actor-congruence", "--normalize", "jaccard", "--country", "KZ"],
+    ["--format", "statements"],
+    ["--format", "statements", "--country", "UZ", "--until", "2019-03"],
+    *[["--format", fmt] for fmt in ("ttl", "nt", "trig", "jsonld")],
+    ["--format", "graphml", "--network", "actor-concept"],
+    ["--format", "dl", "--network", "actor-actor"],
+    ["--format", "gexf", "--network", "driver-demand-response"],
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("args", EXPORTS, ids=lambda a: " ".join(a))
+def test_remote_exports_equal_local_byte_for_byte(runner, pushed, tmp_path, args):
+    written = {}
+    for where, source in (("local", ["--data", str(DATA)]), ("remote", ["--endpoint", pushed])):
+        result = runner.invoke(app, ["export", *args, "--output", str(tmp_path / where), *source])
+        assert result.exit_code == 0, result.stderr
+        written[where] = {path.name.replace(where, "X"): path.read_bytes() for path in tmp_path.glob(f"{where}*")}
+    assert written["remote"] == written["local"]
+    assert all(written["local"].values()) and written["local"]

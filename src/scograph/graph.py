@@ -18,47 +18,17 @@ from __future__ import annotations
 from collections import defaultdict
 from functools import cached_property
 from pathlib import Path
-from typing import Any
 
 from .errors import DataFileError, UsageError, suggest
 from .inputs import (
     Country, check_id, country_names, parse_actor_kind, parse_country, parse_domain, parse_finding_kind, parse_level,
 )
+from .records import TYPE_OF_CLASS, Records, text_or_none
 from .store import IRI, ClaimStore, values_clause
 from .terms import (
-    ACTOR_KINDS, CONCEPT_NAMES, DCTERMS, DOMAINS, ENTITY, ENTITY_CLASSES, ENTITY_TABLES, ID_SYNTAX, LEVELS,
-    NO_LEVEL, RDF, RDFS, SCO, entity_id, entity_iri, is_id, link_iri, local_name,
+    ACTOR_KINDS, CONCEPT_NAMES, DOMAINS, ENTITY_CLASSES, ENTITY_TABLES, ID_SYNTAX, LEVELS,
+    NO_LEVEL, RDF, SCO, entity_id, entity_iri, is_id, link_iri, local_name,
 )
-
-_TYPE_OF_CLASS = {SCO + local: kind for kind, local in ENTITY_CLASSES.items()}
-_RECORD_PREDICATES = [RDF + "type", RDFS + "label", DCTERMS + "date", DCTERMS + "isPartOf"] + [SCO + p for p in (
-    "holder", "domain", "theme", "speaker", "occasion", "initiative", "document", "shapedBy", "level", "refines",
-    "actor", "affects", "indicator", "model", "addressee", "addresses", "alpha2", "alpha3", "office", "country",
-    "member", "stance", "about", "findingKind")]
-"""What records are made of (evidence comes from a query of its own)."""
-_KIND_OF_CLASS = {SCO + local: kind for kind, local in ACTOR_KINDS.items()}
-
-
-class _Facts:
-    """What the store says about a set of entities: outgoing values, evidence, incoming links."""
-
-    __slots__ = ("out", "evidence")
-
-    def __init__(self, out: dict[str, dict[str, list]], evidence: dict[str, list[dict]]):
-        self.out, self.evidence = out, evidence
-
-    def one(self, iri: str, predicate: str, lang: str | None = None):
-        for value in self.out.get(iri, {}).get(predicate, []):
-            if lang is None or getattr(value, "lang", None) == lang:
-                return value
-        return None
-
-    def ids(self, iri: str, predicate: str) -> list[str]:
-        return sorted(entity_id(v) for v in self.out.get(iri, {}).get(predicate, []) if isinstance(v, IRI))
-
-    def types(self, iri: str) -> list[str]:
-        return self.out.get(iri, {}).get(RDF + "type", [])
-
 
 class ClaimsGraph:
     """A claims graph: SPARQL lookups over a store; objects, RDF and networkx on demand."""
@@ -66,12 +36,16 @@ class ClaimsGraph:
     def __init__(self, store: ClaimStore, path: Path | None = None, *, rdf=None, claims=None, record_cache=None):
         self.store = store
         self.path = path
-        self.record_cache = record_cache
-        """A :class:`scograph.store.prepared.RecordCache` for a prepared store, else None (records made on each lookup)."""
+        self._records = Records(store, record_cache)
         self._rdf = rdf
         self._claims = claims
         self.content_key: str | None = None
         """The digest of a prepared store's file, when its search index may be kept beside it."""
+
+    @property
+    def record_cache(self):
+        """A :class:`scograph.store.prepared.RecordCache` for a prepared store, else None (records made on each lookup)."""
+        return self._records.cache
 
     # ------------------------------------------------------------------ opening
 
@@ -162,7 +136,7 @@ class ClaimsGraph:
             f"SELECT ?x ?class WHERE {{ {values_clause('x', [entity_iri(i) for i in ids])} ?x a ?class }}")
         found: dict[str, str] = {}
         for row in rows:
-            kind = _TYPE_OF_CLASS.get(row["class"])
+            kind = TYPE_OF_CLASS.get(row["class"])
             if kind and (found.get(row["x"]) != "paper"):
                 found[row["x"]] = kind
         return {entity_id(iri): kind for iri, kind in found.items()}
@@ -208,60 +182,7 @@ class ClaimsGraph:
         """A state by ISO alpha-2 or alpha-3 (any case), English name or Chinese name."""
         return parse_country(text, self._countries)
 
-    # ------------------------------------------------------------------ facts and records
-
-    def _facts(self, iris: list[str]) -> _Facts:
-        out: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
-        evidence: dict[str, list[dict]] = defaultdict(list)
-        if not iris:
-            return _Facts(out, evidence)
-        values = values_clause("x", iris)
-        wanted = ", ".join(f"<{p}>" for p in _RECORD_PREDICATES)
-        for x, p, o in self.store.rows(f"SELECT ?x ?p ?o WHERE {{ {values} ?x ?p ?o FILTER(?p IN ({wanted})) }}"):
-            out[x][p].append(o)
-        cut = len(ENTITY)
-        for x, quote, page, note, source, paper, voice, speaker, name, said, occasion in self.store.rows(f"""
-            SELECT ?x ?quote ?page ?note ?source ?paper ?voice ?speaker ?name ?date ?occasion WHERE {{
-              {values} ?x sco:evidence ?ev . ?ev sco:quote ?quote ; sco:page ?page ; prov:wasQuotedFrom ?paper .
-              OPTIONAL {{ ?ev sco:footnote ?note }} OPTIONAL {{ ?ev sco:citedSource ?source }}
-              OPTIONAL {{ ?ev sco:voice ?voice }} OPTIONAL {{ ?ev dcterms:date ?date }}
-              OPTIONAL {{ ?ev sco:occasion ?occasion }}
-              OPTIONAL {{ ?ev sco:speaker ?speaker OPTIONAL {{ ?speaker rdfs:label ?name FILTER(lang(?name) = "en") }} }}
-            }}"""):
-            evidence[x].append({
-                "quote": str(quote), "page": page, "note": note,
-                "source": source[cut:] if source else None, "paper": paper[cut:],
-                "voice": CONCEPT_NAMES.get(voice, "authors"), "speaker": speaker[cut:] if speaker else None,
-                "speaker_label": _text(name), "date": _text(said), "occasion": occasion[cut:] if occasion else None,
-            })
-        for items in evidence.values():
-            items.sort(key=lambda e: (e["paper"], e["page"], e["note"] or 0, e["quote"], e["source"] or ""))
-        return _Facts(out, evidence)
-
-    def _inverse(self, iris: list[str], predicate: str) -> dict[str, list[str]]:
-        found: dict[str, list[str]] = defaultdict(list)
-        if iris:
-            for row in self.store.select(f"SELECT ?x ?s WHERE {{ {values_clause('x', iris)} ?s <{predicate}> ?x }}"):
-                found[row["x"]].append(entity_id(row["s"]))
-        return {k: sorted(v) for k, v in found.items()}
-
-    def _codes(self, iris: list[str]) -> dict[str, dict]:
-        """For actors: their alpha-2 (states) or their members' alpha-2 (groups), and their English label."""
-        info: dict[str, dict] = defaultdict(lambda: {"alpha2": None, "members": set(), "label": None})
-        if not iris:
-            return info
-        for row in self.store.select(f"""
-            SELECT ?x ?alpha2 ?member_alpha2 ?label WHERE {{
-              {values_clause('x', iris)}
-              {{ ?x sco:alpha2 ?alpha2 }} UNION {{ ?x sco:member/sco:alpha2 ?member_alpha2 }}
-              UNION {{ ?x rdfs:label ?label FILTER(lang(?label) = "en") }}
-            }}"""):
-            entry = info[row["x"]]
-            entry["alpha2"] = row["alpha2"] or entry["alpha2"]
-            entry["label"] = row["label"] or entry["label"]
-            if row["member_alpha2"]:
-                entry["members"].add(row["member_alpha2"])
-        return info
+    # ------------------------------------------------------------------ records
 
     def records(self, ids: list[str]) -> list[dict]:
         """The JSON records of these entities, in the order given; text that is not an id is a UsageError."""
@@ -271,133 +192,7 @@ class ClaimsGraph:
 
     def _records_of(self, ids: list[str]) -> list[dict]:
         """The records of ids the store gave (lookups): no id check, as the store holds what it holds."""
-        return self._records([entity_iri(i) for i in ids])
-
-    def _records(self, iris: list[str]) -> list[dict]:
-        if self.record_cache is None:
-            return self._make_records(iris)
-        import json
-
-        # Records come from the prepared store's record cache; those not there yet are made
-        # (SPARQL) and kept, so that a repeated lookup reads them instead.
-        cached = self.record_cache.get_many(iris)
-        missing = list(dict.fromkeys(iri for iri in iris if iri not in cached))
-        if missing:
-            made = {iri: json.dumps(record, ensure_ascii=False)
-                    for iri, record in zip(missing, self._make_records(missing))}
-            self.record_cache.put_many(made)
-            cached.update(made)
-        decode = json.loads
-        try:
-            records = [decode(cached[iri]) for iri in iris]
-            if all(type(record) is dict for record in records):
-                return records
-        except ValueError:
-            pass
-        return self._mend_records(iris, cached)
-
-    def _mend_records(self, iris: list[str], cached: dict[str, str]) -> list[dict]:
-        """The records, with the kept ones that are not JSON objects (a damaged row) made again and replaced."""
-        import json
-
-        from .store.prepared import note
-
-        def whole(text: str) -> bool:
-            try:
-                return type(json.loads(text)) is dict
-            except ValueError:
-                return False
-
-        damaged = [iri for iri in dict.fromkeys(iris) if not whole(cached[iri])]
-        made = {iri: json.dumps(record, ensure_ascii=False) for iri, record in zip(damaged, self._make_records(damaged))}
-        self.record_cache.put_many(made, replace=True)
-        note(f"{len(damaged)} damaged record(s) in {self.record_cache.path} made again")
-        cached.update(made)
-        return [json.loads(cached[iri]) for iri in iris]
-
-    def _make_records(self, iris: list[str]) -> list[dict]:
-        facts = self._facts(iris)
-        by_type: dict[str, list[str]] = defaultdict(list)
-        for iri in iris:
-            classes = set(facts.types(iri))
-            kind = "paper" if SCO + "Paper" in classes else next(
-                (_TYPE_OF_CLASS[c] for c in classes if c in _TYPE_OF_CLASS), None)
-            by_type[kind].append(iri)
-        responses = self._inverse(by_type.get("expectation", []), SCO + "addresses")
-        shaped = self._inverse(by_type.get("driver", []), SCO + "shapedBy")
-        related = {v for iri in by_type.get("expectation", []) + by_type.get("actor", [])
-                   for p in (SCO + "holder", SCO + "speaker", SCO + "country")
-                   for v in facts.out.get(iri, {}).get(p, [])}
-        related |= {v for iri in by_type.get("finding", []) for v in facts.out.get(iri, {}).get(SCO + "about", [])}
-        codes = self._codes(sorted(related))
-        records = []
-        for iri in iris:
-            records.append(self._record(iri, facts, responses, shaped, codes))
-        return records
-
-    def _record(self, iri: str, facts: _Facts, responses, shaped, codes) -> dict:
-        classes = set(facts.types(iri))
-        kind = "paper" if SCO + "Paper" in classes else next((_TYPE_OF_CLASS[c] for c in classes if c in _TYPE_OF_CLASS), "")
-        record: dict[str, Any] = {
-            "id": entity_id(iri), "type": kind,
-            "label": _text(facts.one(iri, RDFS + "label", "en")), "label_zh": _text(facts.one(iri, RDFS + "label", "zh")),
-        }
-        evidence = facts.evidence.get(iri, [])
-        concept = lambda p: CONCEPT_NAMES.get(facts.one(iri, SCO + p))  # noqa: E731
-        ref = lambda p: entity_id(v) if (v := facts.one(iri, p)) else None  # noqa: E731
-        if kind == "expectation":
-            holder = facts.one(iri, SCO + "holder")
-            holder_info = codes.get(holder, {})
-            speaker = facts.one(iri, SCO + "speaker")
-            record |= {
-                "country": holder_info.get("alpha2"),
-                "holder": entity_id(holder) if holder else None,
-                "countries": [holder_info["alpha2"]] if holder_info.get("alpha2") else sorted(holder_info.get("members", [])),
-                "domain": concept("domain"),
-                "themes": facts.ids(iri, SCO + "theme"),
-                "stance": concept("stance"),
-                "speaker": entity_id(speaker) if speaker else None,
-                "speaker_label": codes.get(speaker, {}).get("label") if speaker else None,
-                "date": _text(facts.one(iri, DCTERMS + "date")),
-                "occasion": ref(SCO + "occasion"),
-                "initiatives": facts.ids(iri, SCO + "initiative"),
-                "documents": facts.ids(iri, SCO + "document"),
-                "evidence": evidence,
-                "drivers": facts.ids(iri, SCO + "shapedBy"),
-                "responses": responses.get(iri, []),
-            }
-        elif kind == "driver":
-            record |= {
-                "level": concept("level"), "broader": ref(SCO + "refines"),
-                "actors": facts.ids(iri, SCO + "actor"), "affects": facts.ids(iri, SCO + "affects"),
-                "indicators": facts.ids(iri, SCO + "indicator"), "evidence": evidence,
-                "expectations": shaped.get(iri, []),
-            }
-        elif kind == "response":
-            record |= {
-                "domain": concept("domain"), "model": concept("model"), "broader": ref(SCO + "refines"),
-                "addressee": ref(SCO + "addressee"), "initiatives": facts.ids(iri, SCO + "initiative"),
-                "addresses": facts.ids(iri, SCO + "addresses"), "evidence": evidence,
-            }
-        elif kind == "finding":
-            about = facts.ids(iri, SCO + "about")
-            record |= {
-                "kind": _text(facts.one(iri, SCO + "findingKind")), "stance": concept("stance"), "about": about,
-                "countries": sorted({code for a in about for code in _countries_of(codes.get(entity_iri(a)))}),
-                "evidence": evidence,
-            }
-        elif kind == "actor":
-            country = facts.one(iri, SCO + "country")
-            record |= {
-                "kind": next((_KIND_OF_CLASS[c] for c in classes if c in _KIND_OF_CLASS), None),
-                "alpha2": _text(facts.one(iri, SCO + "alpha2")),
-                "alpha3": _text(facts.one(iri, SCO + "alpha3")),
-                "office": _text(facts.one(iri, SCO + "office", "en")),
-                "country": (codes.get(country, {}).get("alpha2") or entity_id(country)) if country else None,
-                "part_of": ref(DCTERMS + "isPartOf"),
-                "members": facts.ids(iri, SCO + "member"),
-            }
-        return record
+        return self._records.of([entity_iri(i) for i in ids])
 
     def record(self, entity) -> dict:
         """The record of one entity (an id, or a typed object with an ``id``); text that is not an id is a UsageError."""
@@ -444,7 +239,7 @@ class ClaimsGraph:
                     continue
                 relation = local_name(row["p"])
                 found[(relation, entity_id(row["other"]))] = {
-                    "relation": relation, "id": entity_id(row["other"]), "label": _text(row["label"]),
+                    "relation": relation, "id": entity_id(row["other"]), "label": text_or_none(row["label"]),
                     "basis": CONCEPT_NAMES.get(row["basis"]),
                     **({"rationale": str(row["rationale"])} if row["rationale"] is not None else {}),
                 }
@@ -538,7 +333,7 @@ class ClaimsGraph:
         """
         found = self._chains(country, domain, start, end)
         ids = sorted({chain[part] for chain in found for part in ("driver", "expectation", "response")})
-        records = dict(zip(ids, self._records([entity_iri(i) for i in ids])))
+        records = dict(zip(ids, self._records.of([entity_iri(i) for i in ids])))
         return [
             {"driver": records[chain["driver"]], "expectation": records[chain["expectation"]],
              "response": records[chain["response"]],
@@ -589,7 +384,7 @@ class ClaimsGraph:
                 seen.append(broader[seen[-1]])
             return seen
 
-        codes = self._codes(sorted({h for h in holders.values() if h}))
+        codes = self._records.codes(sorted({h for h in holders.values() if h}))
         found = []
         for iri, holder in holders.items():
             expectation = entity_id(iri)
@@ -664,14 +459,3 @@ def _first_problem(error: ValueError) -> str:
         where = ".".join(str(part) for part in first["loc"])
         return f"{where}: {first['msg']}" if where else first["msg"]
     return (str(error).strip().splitlines() or [type(error).__name__])[0]
-
-
-def _text(value) -> str | None:
-    return str(value) if value is not None else None
-
-
-def _countries_of(info: dict | None) -> list[str]:
-    """The alpha-2 codes an actor stands for: a state's own, or a group's members'."""
-    if not info:
-        return []
-    return [info["alpha2"]] if info.get("alpha2") else sorted(info.get("members", []))

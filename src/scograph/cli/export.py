@@ -16,7 +16,7 @@ from ..errors import printable
 from ..exports import ExportFormat, Filters, NetworkName, Normalization
 from ..exports import export as write_export
 from . import analyse as dn
-from .common import CountryOption, DataOption, DomainOption, load
+from .common import CountryOption, DataOption, DomainOption, EndpointOption, load
 
 # The exports' own choices, then the discourse networks' (scograph.discourse), which they delegate to.
 AnyFormat = Enum("AnyFormat", {v: v for v in dict.fromkeys([f.value for f in ExportFormat] + list(DISCOURSE_FORMATS))}, type=str)
@@ -64,20 +64,21 @@ def export(
     basis: Annotated[list[str] | None, typer.Option(
         "--basis", metavar="BASIS", help="driver-demand-response: links of this basis only, stated or inferred (repeatable).")] = None,
     data: DataOption = None,
+    endpoint: EndpointOption = None,
 ) -> None:
     """Export a network (GraphML, GEXF, CSV for Gephi; matrices, UCINET DL), the statement table, or the RDF graph."""
     options = dict(actor_level=actor_level, concept=concept, qualifier=qualifier, duplicates=duplicates, window=window,
                    step=step, isolates=isolates, exclude_actor=exclude_actor, exclude_concept=exclude_concept,
                    exclude_stance=exclude_stance, exclude_source=exclude_source, min_statements=min_statements)
     if _discourse(format, network, normalize, options, per_window, basis):
-        _export_discourse(format, network, output, normalize, options, per_window, basis, data,
+        _export_discourse(format, network, output, normalize, options, per_window, basis, data, endpoint,
                           dict(country=country, domain=domain, since=since, until=until, group_demands=group_demands))
         return
     format = ExportFormat(format.value)
     network = NetworkName(network.value) if network is not None else None
     normalize = Normalization(normalize.value) if normalize is not None else None
     filters = Filters(country=country, domain=domain, since=since, until=until, group_demands=group_demands)
-    graph = load(data)
+    graph = load(data, endpoint)
     if output is not None:
         from ..progress import status
 
@@ -107,7 +108,7 @@ def _discourse(format, network, normalize, options, per_window, basis) -> bool:
     return False
 
 
-def _export_discourse(format, network, output, normalize, options, per_window, basis, data, filters) -> None:
+def _export_discourse(format, network, output, normalize, options, per_window, basis, data, endpoint, filters) -> None:
     from ..discourse.export import export as write_discourse
 
     chosen = dn.selection(**{k: v for k, v in options.items() if k not in ("concept", "qualifier", "window", "step")},
@@ -117,7 +118,7 @@ def _export_discourse(format, network, output, normalize, options, per_window, b
                      concept=options["concept"].value if options["concept"] else "theme",
                      window=options["window"], step=options["step"], per_window=per_window,
                      basis=tuple(basis) if basis else None)
-    graph = load(data)
+    graph = load(data, endpoint)
     if output is not None:
         result = write_discourse(graph, format.value, network.value, chosen, output=output, **arguments)
         typer.echo(printable(result.summary()), err=True)  # one line, whatever the file name holds

@@ -5,7 +5,7 @@ A *network* is built from a :class:`~scograph.graph.ClaimsGraph` and written in 
 (Discourse Network Analyzer); a *statement* is an expectation (a demand), its
 actor the state that holds it, its concept a theme:
 
-- ``full``: the whole typed graph (``ClaimsGraph.network``);
+- ``full``: the whole typed graph (what ``ClaimsGraph.network`` projects);
 - ``chains``: drivers, expectations and responses only;
 - ``actor-theme``: two-mode, states × themes, weight = the number of demands;
 - ``actor-congruence``: one-mode, states linked by the themes both demand,
@@ -26,9 +26,13 @@ Formats: GraphML and GEXF (streamed, typed scalar attributes only), a nodes and
 an edges CSV, the one-row-per-demand statement table, and RDF (Turtle,
 N-Triples, TriG with one named graph per source, JSON-LD).
 
+Every network and the statement table is read from the store by SPARQL (so an export answers
+the same from a remote endpoint); none needs rdflib or the typed objects.
+
 One module a job: :mod:`.choices` (the formats and networks by name), :mod:`.selection`
-(filters), :mod:`.networks` (the Network type), :mod:`.projections` and :mod:`.chains`
-(building the networks), :mod:`.graphml`, :mod:`.gexf`, :mod:`.tables` and :mod:`.rdf`
+(filters, whom a statement counts for, the statements), :mod:`.networks` (the Network type),
+:mod:`.entity_networks` (full, chains) and :mod:`.statement_networks` (the DNA networks,
+:func:`build_network`), :mod:`.graphml`, :mod:`.gexf`, :mod:`.tables` and :mod:`.rdf`
 (writing), here :func:`export` (one call: check, build, write). Every name other modules
 import is re-exported here.
 """
@@ -43,7 +47,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from ..errors import UsageError, printable
 from ..fileio import atomic_writer
 from ..inputs import date_span, parse_choice
-from .chains import chains_network
+from .entity_networks import chains_network, full_network
 from .choices import (
     NETWORK_FORMATS,
     RDF_FORMATS,
@@ -55,19 +59,18 @@ from .escaping import spelt, xml_attr, xml_text
 from .gexf import NODE_COLOURS, node_size, write_gexf
 from .graphml import write_graphml
 from .networks import Attribute, Edge, Network, Node, scalar
-from .projections import (
-    _projection,
-    _with_broader,
+from .statement_networks import (
     actor_congruence_network,
     actor_theme_network,
     build_network,
-    full_network,
     theme_cooccurrence_network,
 )
 from .rdf import rdf_text, to_rdf_text
 from .selection import (
     Filters,
+    Holders,
     Selector,
+    Statements,
     holder_states,
     select_findings,
     select_statements,
@@ -90,15 +93,14 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = [
     "NETWORK_FORMATS", "NODE_COLOURS", "RDF_FORMATS", "STATEMENT_COLUMNS", "Attribute", "Edge", "ExportFormat",
-    "ExportResult", "Filters", "Network", "Selector", "NetworkName", "Node", "Normalization", "actor_congruence_network",
+    "ExportResult", "Filters", "Holders", "Network", "Selector", "NetworkName", "Node", "Normalization", "actor_congruence_network",
     "actor_theme_network", "build_network", "chains_network", "check_combination", "csv_paths", "date_span",
     "emitter", "export", "full_network", "holder_states", "node_size", "rdf_text", "scalar", "select_findings",
-    "select_statements", "spelt", "statement_rows", "statement_span", "theme_cooccurrence_network", "to_rdf_text",
+    "select_statements", "spelt", "statement_rows", "statement_span", "Statements", "theme_cooccurrence_network", "to_rdf_text",
     "write_edges_csv", "write_gexf", "write_graphml", "write_nodes_csv", "write_statements", "xml_attr", "xml_text",
 ]
 # The names scograph.discourse imported while these were private to one module.
 _Selector, _statement_span, _xml_attr = Selector, statement_span, xml_attr
-_TESTED = (_projection, _with_broader)  # private, but the tests compare the projection with the chains
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ that span overlaps the range (see :func:`~scograph.inputs.date_span`).
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -13,6 +14,8 @@ from typing import TYPE_CHECKING
 
 from ..errors import UsageError
 from ..inputs import date_span, parse_domain
+from ..records import Records
+from ..terms import ENTITY, ENTITY_CLASSES, SCO, entity_id
 
 if TYPE_CHECKING:  # pragma: no cover
     from .. import model as m
@@ -46,24 +49,71 @@ class Filters:
         return self.since is not None or self.until is not None
 
 
-def holder_states(graph: "ClaimsGraph", holder_id: str) -> list[m.Actor]:
-    """The states a demand counts for: its holder, or the member states of a holding group."""
-    from .. import model as m
+_FIRST_CLASSES = " ".join(f"sco:{local}" for local in list(ENTITY_CLASSES.values())[:list(ENTITY_CLASSES).index("actor")])
+_ACTOR_QUERY = f"""
+SELECT ?actor ?state ?code WHERE {{
+  ?actor a sco:Actor .
+  FILTER NOT EXISTS {{ VALUES ?first {{ {_FIRST_CLASSES} }} ?actor a ?first }}
+  OPTIONAL {{ ?actor a ?state FILTER(?state = sco:State) }}
+  OPTIONAL {{ ?actor sco:alpha2 ?code }}
+}}"""
+"""The actors (entities whose first class is sco:Actor), with sco:State and the ISO code for the states."""
+_MEMBER_QUERY = "SELECT ?group ?member WHERE { ?group sco:member ?member }"
 
-    holder = graph.by_id.get(holder_id)
-    if not isinstance(holder, m.Actor):
-        return []
-    if holder.kind is m.ActorKind.state:
-        return [holder]
-    members = (graph.by_id.get(i) for i in holder.members)
-    return sorted((a for a in members if isinstance(a, m.Actor) and a.kind is m.ActorKind.state), key=lambda a: a.id)
+
+class Holders:
+    """Whom a statement counts for, read from the store: a demand held by a state counts for that
+    state, one held by a group of states (``ca-members``) for each member state; a finding, for the
+    states it is about and the member states of the groups it is about."""
+
+    __slots__ = ("actors", "codes", "members")
+
+    def __init__(self, actors: dict[str, bool], codes: dict[str, str], members: dict[str, list[str]]):
+        self.actors = actors
+        """{actor id: whether it is a state}."""
+        self.codes = codes
+        """{state id: its ISO alpha-2 code}."""
+        self.members = members
+
+    @classmethod
+    def read(cls, store) -> "Holders":
+        actors, codes = {}, {}
+        for actor, state, code in store.rows(_ACTOR_QUERY):
+            actor = entity_id(actor)
+            actors[actor] = actors.get(actor, False) or state is not None
+            if state is not None and code is not None:
+                codes[actor] = str(code)
+        members: dict[str, list[str]] = defaultdict(list)
+        for group, member in store.rows(_MEMBER_QUERY):
+            members[entity_id(group)].append(entity_id(member))
+        return cls(actors, codes, members)
+
+    def is_state(self, actor_id: str | None) -> bool:
+        return self.actors.get(actor_id, False)
+
+    def states(self, holder_id: str | None) -> list[str]:
+        """The ids of the states a demand held by ``holder_id`` counts for (none if it is no actor)."""
+        if holder_id not in self.actors:
+            return []
+        if self.actors[holder_id]:
+            return [holder_id]
+        return sorted(m for m in self.members.get(holder_id, ()) if self.actors.get(m))
+
+    def states_about(self, about: Iterable[str]) -> list[str]:
+        """The ids of the states a finding is about: those it names, and the members of the groups it names."""
+        return sorted({state for entity_id_ in about for state in self.states(entity_id_)})
+
+
+def holder_states(graph: "ClaimsGraph", holder_id: str) -> list[m.Actor]:
+    """The states a demand counts for (:meth:`Holders.states`), as typed objects."""
+    return [graph.by_id[state] for state in Holders.read(graph.store).states(holder_id)]
 
 
 class Selector:
     """Filters resolved once (a domain name, a state's id, a range of days); ``keeps`` tests one statement.
 
-    Shared by the statements read as objects (:func:`select_statements`) and those read from the
-    store (:func:`chains_network`), so the two always select alike.
+    Shared by the statement records (:class:`Statements`) and the full and chains networks
+    (:mod:`.entity_networks`), so the two always select alike.
     """
 
     def __init__(self, graph: "ClaimsGraph", filters: Filters | None, *, by_country: bool = True):
@@ -94,37 +144,53 @@ class Selector:
         return True
 
 
+class Statements:
+    """The statements as records (:meth:`scograph.graph.ClaimsGraph.records`), read from the store once:
+    every demand (expectation) and every finding, by id, and whom each counts for."""
+
+    def __init__(self, graph: "ClaimsGraph"):
+        self.graph = graph
+        self.holders = Holders.read(graph.store)
+        by_kind: dict[str, list[str]] = defaultdict(list)
+        for iri, rdf_class in graph.store.rows(_STATEMENT_QUERY):
+            by_kind[rdf_class].append(entity_id(iri))
+        self.demands = self._of(by_kind[SCO + "Expectation"], "expectation")
+        self.findings = self._of(by_kind[SCO + "Finding"], "finding")
+
+    def _of(self, ids: list[str], kind: str) -> list[dict]:
+        ids = sorted(set(ids))
+        made = Records(self.graph.store, self.graph.record_cache).of([ENTITY + i for i in ids])
+        return [record for record in made if record["type"] == kind]
+
+    def select_demands(self, filters: Filters | None = None, *, by_country: bool = True) -> list[dict]:
+        """The demands that pass ``filters`` (``by_country=False`` ignores its country)."""
+        selector = Selector(self.graph, filters, by_country=by_country)
+        holders = self.holders
+        return [
+            demand for demand in self.demands
+            if selector.keeps(demand["domain"], holders.is_state(demand["holder"]),
+                              lambda holder=demand["holder"]: holders.states(holder), demand["date"])
+        ]
+
+    def select_findings(self, filters: Filters | None = None) -> list[dict]:
+        """The findings that pass ``filters``: about the country (the state, or a group it belongs to);
+        a domain or a date leaves them all out (a finding has neither)."""
+        selector = Selector(self.graph, filters)
+        return [finding for finding in self.findings
+                if selector.keeps(None, True, lambda about=finding["about"]: self.holders.states_about(about), None)]
+
+
+_STATEMENT_QUERY = "SELECT ?x ?class WHERE { VALUES ?class { sco:Expectation sco:Finding } ?x a ?class }"
+
+
 def select_statements(graph: "ClaimsGraph", filters: Filters | None = None, *, by_country: bool = True) -> list[m.Expectation]:
-    """The expectations that pass ``filters`` (``by_country=False`` ignores its country)."""
-    selector = Selector(graph, filters, by_country=by_country)
-    return [
-        expectation for expectation in graph.claims.expectations
-        if selector.keeps(expectation.domain.value, _held_by_a_state(graph, expectation),
-                          lambda holder=expectation.holder: [a.id for a in holder_states(graph, holder)],
-                          expectation.date)
-    ]
+    """The expectations that pass ``filters`` (``by_country=False`` ignores its country), as typed objects."""
+    return [graph.by_id[demand["id"]] for demand in Statements(graph).select_demands(filters, by_country=by_country)]
 
 
 def select_findings(graph: "ClaimsGraph", filters: Filters | None = None) -> list[m.Finding]:
-    """The findings that pass ``filters``: about the country (the state, or a group it belongs to);
-    a domain or a date leaves them all out (a finding has neither)."""
-    selector = Selector(graph, filters)
-    return [
-        finding for finding in graph.claims.findings
-        if selector.keeps(None, True, lambda about=tuple(finding.about): states_about(graph, about), None)
-    ]
-
-
-def states_about(graph: "ClaimsGraph", about: Iterable[str]) -> list[str]:
-    """The ids of the states a finding is about: those it names, and the members of the groups it names."""
-    return sorted({state.id for entity_id in about for state in holder_states(graph, entity_id)})
-
-
-def _held_by_a_state(graph: "ClaimsGraph", expectation: m.Expectation) -> bool:
-    from .. import model as m
-
-    holder = graph.by_id.get(expectation.holder)
-    return isinstance(holder, m.Actor) and holder.kind is m.ActorKind.state
+    """The findings that pass ``filters`` (:meth:`Statements.select_findings`), as typed objects."""
+    return [graph.by_id[finding["id"]] for finding in Statements(graph).select_findings(filters)]
 
 
 def statement_span(text: str) -> tuple[date, date]:

@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 import csv
-from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from ..records import Records
+from ..store import values_clause
+from ..terms import ENTITY, entity_id
 from .networks import Network
-from .selection import (
-    Filters,
-    holder_states,
-    select_findings,
-    select_statements,
-    states_about,
-)
+from .selection import Filters, Statements
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..graph import ClaimsGraph
@@ -83,78 +79,81 @@ one per line)."""
 
 def statement_rows(graph: "ClaimsGraph", filters: Filters | None = None) -> list[dict[str, str]]:
     """The statement table DNA users move between tools: one row per demand, every attribute a coder wants."""
-    from .. import model as m
+    statements = Statements(graph)
+    demands, findings = statements.select_demands(filters), statements.select_findings(filters)
+    holders = statements.holders
+    named = {d[k] for d in demands for k in ("holder", "speaker") if d[k]}
+    named |= {i for d in demands for k in ("themes", "initiatives") for i in d[k]}
+    named |= {i for f in findings for i in f["about"]}
+    cited = {e["source"] for s in demands + findings for e in s["evidence"] if e["source"]}
+    known = {r["id"]: r for r in Records(graph.store, graph.record_cache).of([ENTITY + i for i in sorted(named)])
+             if r["type"]}
+    titles = {entity_id(s): (title, url) for s, title, url in graph.store.rows(
+        f"SELECT ?s ?title ?url WHERE {{ {values_clause('s', [ENTITY + i for i in sorted(cited)])}"
+        " ?s a sco:Source . OPTIONAL { ?s dcterms:title ?title } OPTIONAL { ?s bibo:uri ?url } }")} if cited else {}
 
-    def label(entity_id: str | None) -> str:
-        entity = graph.by_id.get(entity_id) if entity_id else None
-        return entity.label_en if entity else ""
+    def label(entity_id_: str | None) -> str:
+        return known[entity_id_]["label"] if entity_id_ in known else ""
 
     def join(values: Iterable[Any]) -> str:
         return "; ".join(str(v) for v in values if v not in (None, ""))
 
-    def quoted(evidence: list) -> dict[str, str]:
-        sources = list(dict.fromkeys(e.source for e in evidence if e.source))
-        cited = [graph.by_id.get(s) for s in sources]
+    def quoted(evidence: list[dict]) -> dict[str, str]:
+        sources = list(dict.fromkeys(e["source"] for e in evidence if e["source"]))
         return {
-            "quote": "\n".join(e.quote for e in evidence),
-            "voice": "\n".join(e.voice.value + (f": {e.speaker}" if e.speaker else "") for e in evidence),
-            "page": join(sorted({e.page for e in evidence})),
-            "footnote": join(f"p. {e.page} note {e.note}" for e in evidence if e.note is not None),
+            "quote": "\n".join(e["quote"] for e in evidence),
+            "voice": "\n".join(e["voice"] + (f": {e['speaker']}" if e["speaker"] else "") for e in evidence),
+            "page": join(sorted({e["page"] for e in evidence})),
+            "footnote": join(f"p. {e['page']} note {e['note']}" for e in evidence if e["note"] is not None),
             "source": join(sources),
-            "source_title": join(getattr(s, "title", "") for s in cited),
-            "url": join(getattr(s, "url", "") for s in cited),
+            "source_title": join(titles.get(s, ("", ""))[0] for s in sources),
+            "url": join(titles.get(s, ("", ""))[1] for s in sources),
         }
 
-    answered_by: dict[str, list[str]] = defaultdict(list)
-    for response in graph.claims.responses:
-        for link in response.addresses:
-            answered_by[link.target].append(response.id)
     rows = []
-    for expectation in select_statements(graph, filters):
-        states = holder_states(graph, expectation.holder)
-        holder = graph.by_id.get(expectation.holder)
-        is_state = isinstance(holder, m.Actor) and holder.kind is m.ActorKind.state
+    for demand in demands:
+        holder = demand["holder"]
         rows.append({
-            "id": expectation.id,
+            "id": demand["id"],
             "statement": "demand",
             "kind": "",
-            "label": expectation.label_en,
-            "label_zh": expectation.label_zh,
-            "country": holder.alpha2 if is_state else "",
-            "holder": expectation.holder,
-            "holder_label": label(expectation.holder),
-            "countries": join(sorted(a.alpha2 for a in states)),
+            "label": demand["label"],
+            "label_zh": demand["label_zh"],
+            "country": holders.codes.get(holder, "") if holders.is_state(holder) else "",
+            "holder": holder,
+            "holder_label": label(holder),
+            "countries": join(sorted(holders.codes[s] for s in holders.states(holder))),
             "about": "",
-            "speaker": expectation.speaker or "",
-            "speaker_label": label(expectation.speaker),
-            "date": expectation.date or "",
-            "occasion": expectation.occasion or "",
-            "domain": expectation.domain.value,
-            "stance": expectation.stance.value,
-            "themes": join(expectation.themes),
-            "theme_labels": join(label(t) for t in expectation.themes),
-            "initiatives": join(expectation.initiatives),
-            "initiative_labels": join(label(i) for i in expectation.initiatives),
-            "documents": join(expectation.documents),
-            "drivers": join(link.target for link in expectation.drivers),
-            "responses": join(sorted(answered_by[expectation.id])),
-            **quoted(expectation.evidence),
+            "speaker": demand["speaker"] or "",
+            "speaker_label": label(demand["speaker"]),
+            "date": demand["date"] or "",
+            "occasion": demand["occasion"] or "",
+            "domain": demand["domain"],
+            "stance": demand["stance"],
+            "themes": join(demand["themes"]),
+            "theme_labels": join(label(t) for t in demand["themes"]),
+            "initiatives": join(demand["initiatives"]),
+            "initiative_labels": join(label(i) for i in demand["initiatives"]),
+            "documents": join(demand["documents"]),
+            "drivers": join(demand["drivers"]),
+            "responses": join(demand["responses"]),
+            **quoted(demand["evidence"]),
         })
-    for finding in select_findings(graph, filters):
-        themes = [t for t in finding.about if isinstance(graph.by_id.get(t), m.Theme)]
+    for finding in findings:
+        themes = [t for t in finding["about"] if known.get(t, {}).get("type") == "theme"]
         rows.append({
             **dict.fromkeys(STATEMENT_COLUMNS, ""),
-            "id": finding.id,
+            "id": finding["id"],
             "statement": "finding",
-            "kind": finding.kind.value,
-            "label": finding.label_en,
-            "label_zh": finding.label_zh,
-            "countries": join(sorted({graph.by_id[s].alpha2 for s in states_about(graph, finding.about)})),
-            "about": join(finding.about),
-            "stance": finding.stance.value,
+            "kind": finding["kind"],
+            "label": finding["label"],
+            "label_zh": finding["label_zh"],
+            "countries": join(sorted({holders.codes[s] for s in holders.states_about(finding["about"])})),
+            "about": join(finding["about"]),
+            "stance": finding["stance"],
             "themes": join(themes),
             "theme_labels": join(label(t) for t in themes),
-            **quoted(finding.evidence),
+            **quoted(finding["evidence"]),
         })
     return rows
 

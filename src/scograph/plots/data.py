@@ -338,31 +338,33 @@ class Series:
 
 def statement_series(graph: "ClaimsGraph", country: str | None = None, domain: str | None = None,
                      period: str = "quarter", group_demands: bool = True, lang: str = "en") -> Series:
-    from ..exports import Filters, holder_states, select_statements
+    from ..exports import Filters, Statements
     from ..terms import DOMAINS
 
     check_lang(lang)
     if period not in PERIODS:
         raise UsageError(f"unknown period {period!r}; valid: {', '.join(PERIODS)}")
-    statements = select_statements(graph, Filters(country=country, domain=domain, group_demands=group_demands))
+    selected = Statements(graph)
+    statements = selected.select_demands(Filters(country=country, domain=domain, group_demands=group_demands))
     focus = graph.country(country).alpha2 if country else None
     counts: Counter = Counter()
     undated: Counter = Counter()
     coarse: Counter = Counter()
     codes: set[str] = set()
     for statement in statements:
-        for state in holder_states(graph, statement.holder):
-            if focus and state.alpha2 != focus:
+        for state in selected.holders.states(statement["holder"]):
+            code = selected.holders.codes[state]
+            if focus and code != focus:
                 continue
-            codes.add(state.alpha2)
-            if statement.date is None:
-                undated[state.alpha2] += 1
+            codes.add(code)
+            if statement["date"] is None:
+                undated[code] += 1
                 continue
-            when = period_of(statement.date, period)
+            when = period_of(statement["date"], period)
             if when is None:
-                coarse[state.alpha2] += 1
+                coarse[code] += 1
                 continue
-            counts[state.alpha2, when, statement.domain.value] += 1
+            counts[code, when, statement["domain"]] += 1
     seen = sorted({p for _, p, _ in counts})
     periods = _periods_between(seen[0], seen[-1], period) if seen else []
     states = [(code, label_of(graph.by_id.get(graph.country(code).id), lang)) for code in sorted(codes)]

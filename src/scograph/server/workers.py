@@ -16,7 +16,6 @@ server's.
 from __future__ import annotations
 
 import ctypes
-import inspect
 import os
 import queue
 import sys

@@ -344,7 +344,7 @@ def _optimize_checking(store, check) -> str | None:
     return problem
 
 
-RECORD_CODE = ("graph.py", "terms.py", "store/__init__.py", "store/oxigraph.py")
+RECORD_CODE = ("records.py", "terms.py", "store/__init__.py", "store/oxigraph.py")
 """The modules whose code decides what a record holds: their digest names the records file."""
 
 
