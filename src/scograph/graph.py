@@ -289,7 +289,17 @@ class ClaimsGraph:
         A state's own demands come first, then those of groups it belongs to; each part by id.
         """
         records = self._records_of(self._expectation_ids(country, domain))
-        return sorted(records, key=lambda record: (record["country"] is None, record["id"]))
+        return sorted(records, key=_demand_order)
+
+    def demands_json(self, country: str | None = None, domain: str | None = None) -> str:
+        """:meth:`demands` as the JSON text :func:`scograph.render.to_json` writes of it, the same bytes,
+        printed from the kept records' own text (decoding and encoding them again took 0.16 s of 0.4 s)."""
+        from .render import json_list
+
+        iris = [entity_iri(i) for i in self._expectation_ids(country, domain)]
+        texts, records = self._records.texts_and_records(iris)
+        order = sorted(range(len(iris)), key=lambda index: _demand_order(records[index]))
+        return json_list([texts[index] for index in order])
 
     def drivers(self, level: str | None = None) -> list[dict]:
         """Drivers, optionally at one level; ``none`` gives those the paper lists apart from the three."""
@@ -340,6 +350,21 @@ class ClaimsGraph:
              "driver_basis": chain["driver_basis"], "response_basis": chain["response_basis"]}
             for chain in found
         ]
+
+    def paths_json(self, country: str | None = None, domain: str | None = None,
+                   start: str | None = None, end: str | None = None) -> str:
+        """:meth:`paths` as the JSON text :func:`scograph.render.to_json` writes of it, the same bytes, each
+        record printed from its kept text: no record is encoded again, nor held as objects while printing."""
+        from .render import json_list, json_object, json_value
+
+        found = self._chains(country, domain, start, end)
+        ids = sorted({chain[part] for chain in found for part in ("driver", "expectation", "response")})
+        texts = dict(zip(ids, self._records.texts([entity_iri(i) for i in ids])))
+        return json_list([json_object([
+            ("driver", texts[chain["driver"]]), ("expectation", texts[chain["expectation"]]),
+            ("response", texts[chain["response"]]),
+            ("driver_basis", json_value(chain["driver_basis"])), ("response_basis", json_value(chain["response_basis"])),
+        ]) for chain in found])
 
     def chains(self, country: str | None = None, domain: str | None = None,
                start: str | None = None, end: str | None = None) -> list[dict]:
@@ -449,6 +474,11 @@ class ClaimsGraph:
             for holder in sorted({h for h, _ in table})
         ]
         return {"counts": counts, "expectations_by_holder_and_domain": matrix}
+
+
+def _demand_order(record: dict) -> tuple:
+    """A state's own demands first, then those of groups it belongs to; each part by id."""
+    return (record["country"] is None, record["id"])
 
 
 def _first_problem(error: ValueError) -> str:

@@ -31,7 +31,11 @@ EXPECTATION_CSV = [
 def demands(country: CountryOption = None, domain: DomainOption = None,
             format: FormatOption = Format.table, data: DataOption = None, endpoint: EndpointOption = None) -> None:
     """Expectations (demands) of the Central Asian members, with quotes and pages."""
-    records = load(data, endpoint).demands(country=country, domain=domain)
+    claims = load(data, endpoint)
+    if format is Format.json:  # printed from the records' kept text
+        typer.echo(claims.demands_json(country=country, domain=domain), nl=False)
+        return
+    records = claims.demands(country=country, domain=domain)
     print_records(records, EXPECTATION_CSV if format is Format.csv else EXPECTATION_COLUMNS, format)
 
 
@@ -127,10 +131,10 @@ def paths(country: CountryOption = None, domain: DomainOption = None,
         ]
         print_records(chains, columns, format)
         return
-    records = claims.paths(country=country, domain=domain, start=start, end=end)
-    if format is Format.json:
-        print_records(records, [], format)
+    if format is Format.json:  # printed from the records' kept text
+        typer.echo(claims.paths_json(country=country, domain=domain, start=start, end=end), nl=False)
         return
+    records = claims.paths(country=country, domain=domain, start=start, end=end)
     columns = [
         Column("driver", lambda r: r["driver"]["id"]),
         Column("expectation", lambda r: r["expectation"]["id"]),
