@@ -152,12 +152,13 @@ def make_server(settings: ServerSettings, log=None) -> ScographServer:
     _check_stack()
     log = log or (lambda message: None)
     claims = ClaimsGraph.load(settings.data)
-    data, path = read_data(settings.data)
-    key = cache.content_key(data)
-    # Named graphs are loaded beside the data in each worker's memory: a prepared index is read-only.
-    large = not settings.by_source and len(data) > cache.LARGE_FILE_BYTES and cache.open_prepared(key) is not None
-    source = DataSource(path, None if large else data, key if large else None,
-                        _source_graphs(claims) if settings.by_source else None)
+    key = claims.content_key  # set when the graph is answered from a prepared index
+    if not settings.by_source and key is not None and cache.open_prepared(key) is not None:
+        source = DataSource(claims.path, None, key, None)  # a large file: never read whole again
+    else:
+        # Named graphs are loaded beside the data in each worker's memory: a prepared index is read-only.
+        data, path = read_data(settings.data)
+        source = DataSource(path, data, None, _source_graphs(claims) if settings.by_source else None)
     site = Site(claims, settings)
     sock = _bind(settings)  # bound first: a port in use fails before workers start
     try:
