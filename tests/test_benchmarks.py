@@ -220,8 +220,8 @@ def test_server_goals_read_push_and_lookup_figures():
     figures = {"environment": "here", "push": {
         "1M": {"seconds": 50.0, "peak_mb": 100.0, "corpus_mb": 62.0, "code": 0, "message": []},
         "10M": {"seconds": 500.0, "peak_mb": 110.0, "corpus_mb": 620.0, "code": 0, "message": []}},
-        "lookups": {"demands": {"local": [1.0, 1.0], "remote": [1.5, 2.5], "same": True, "failed": None},
-                    "export (GraphML, chains)": {"local": [1.0], "remote": [], "same": True, "failed": "remote: exit 2"}}}
+        "lookups": {"Oxigraph server": {"demands": {"local": [1.0, 1.0], "remote": [1.5, 2.5], "same": True, "failed": None},
+                    "export (GraphML, chains)": {"local": [1.0], "remote": [], "same": True, "failed": "remote: exit 2"}}}}
     text = server.text(figures, bench.parse_sizes("1M,10M"))
     assert "| 1M: `demands` with --endpoint (Oxigraph server) vs the local prepared store | ≤ 2×, identical |" \
            " 2 s vs 1 s: 2.00× (1.50×–2.50×); identical | **met** |" in text
