@@ -354,6 +354,21 @@ def forget_records(cache: Path) -> None:
         path.unlink()
 
 
+def settle_records(cache: Path, env: dict[str, str], timeout: float) -> None:
+    """Let the records passes that indexing started in ``cache`` end before anything is timed:
+    make what they would make in a process of this run's (a pass that holds the lock makes it
+    stop at once), then wait for the lock of each pass."""
+    try:
+        import fcntl
+    except ImportError:
+        return
+    for lock in cache.glob("*.records-*.pass"):
+        key = lock.name.split(".records-")[0]
+        spawn([sys.executable, "-m", "scograph.records", key], env, timeout, keep_stdout=False)
+        with open(lock, "a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)  # blocks while a background pass still holds it
+
+
 def cold_runs(options: Options) -> list[ColdRun]:
     """Fresh processes, interleaved so that a busy moment of the machine hits every command alike."""
     scograph = scograph_command()
@@ -385,6 +400,7 @@ def cold_runs(options: Options) -> list[ColdRun]:
                 run.missing = "printed no records"
             elif run.name != report.TYPER_BASELINE and not finished.stdout.strip():
                 run.missing = "printed nothing"
+        settle_records(cache, env, options.timeout)
         for index in range(options.cli_runs):
             for run in runs:
                 if run.missing:
@@ -462,6 +478,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--repeat and --cli-runs must be at least 1")
     options = Options(args.sizes, args.operations, args.repeat, args.cli_runs, args.skip_rdflib_above, args.timeout,
                       args.corpus_dir, args.cli, args.in_process, args.rdflib_limit)
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))  # a stopped run removes its directory
     started = time.perf_counter()
     text, figures = run(options)
     figures["seconds"] = time.perf_counter() - started

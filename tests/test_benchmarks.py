@@ -102,15 +102,19 @@ def _goal(found, start):
 
 
 def test_goals_are_met_or_missed_from_the_figures():
-    cells = [Cell("1M", "demands", "scograph", [1.0, 1.2, 0.9]), Cell("1M", "demands", "pyoxigraph", [1.0, 1.0, 1.0]),
+    cells = [Cell("1M", "demands", "scograph", [1.0, 1.2, 0.9], extra={"kept_seconds": [0.5, 0.4, 0.6]}),
+             Cell("1M", "demands", "pyoxigraph", [1.0, 1.0, 1.0]),
              Cell("1M", "build", "scograph", [9.0], peaks_mb=[1000.0]),
              Cell("1M", "build", "pyoxigraph", [6.0], peaks_mb=[800.0], extra={"optimize_s": [1.0]}),
              Cell("1M", "chains", "scograph", [1.0]), Cell("1M", "chains", "rdflib", over_s=60.0),
              Cell("1M", "paths", "scograph", [1.0]), Cell("1M", "paths", "rdflib", over_s=5.0),
              Cell("10M", "build", "scograph", [120.0])]
     found = goals.evaluate(cells, [], ["1M", "10M"], {})
-    demands = _goal(found, "1M: demands lookup, records made")
+    demands = _goal(found, "1M: demands lookup with every record made")
     assert demands.result == goals.MET and "1.00× (0.90×–1.20×) over 3 pair(s)" in demands.measured
+    # The first lookup after indexing reads the records the pass made: its repeated runs are paired too.
+    first = _goal(found, "1M: first demands lookup after indexing")
+    assert first.result == goals.MET and "0.50× (0.40×–0.60×) over 3 pair(s)" in first.measured
     assert _goal(found, "1M: indexing time").result == goals.MISSED  # 9 / 7 = 1.29×
     assert _goal(found, "1M: indexing peak RSS").result == goals.MISSED  # 1.25×
     # A query stopped at its limit is a lower bound: enough for ≥ 10× at 60 s, not at 5 s.
