@@ -2,7 +2,8 @@
 
     python benchmarks/run.py                              # 10k, 100k and 1M triples: under 10 min on 2 CPUs
     python benchmarks/run.py --sizes 10k,100k --repeat 5 --json figures.json
-    python benchmarks/run.py --sizes 1M,10M --cli-runs 3  # the 10M run (synth --papers 10000), with 1M beside it
+    python benchmarks/run.py --sizes 1M,10M --repeat 2 --cli-runs 3 --skip-rdflib-above 100k --timeout 3600
+                                                          # the 10M run (synth --papers 10000), with 1M beside it
 
 For each size (synthetic corpora from ``scograph synth --seed 7``, about 1,000 triples a
 paper, generated once into ``--corpus-dir``) and each operation (build/index, open, demands
@@ -308,9 +309,10 @@ def prepare(options: Options, corpus: Path, workdir: Path, engine: str) -> float
             engines.measure(engine, "prepare", corpus, workdir, 1)
     else:
         finished = child(options, workdir, [engine, "prepare", str(corpus), "--workdir", str(workdir)])
-        if finished.code != 0:
+        if finished.timed_out or finished.code != 0:
             progress(finished.stderr)
-            raise SystemExit(f"could not prepare the {engine} store for {corpus}")
+            why = f"timed out after {options.timeout:g} s (--timeout)" if finished.timed_out else f"exit {finished.code}"
+            raise SystemExit(f"could not prepare the {engine} store for {corpus}: {why}")
     store = measuring.prepared_dir(workdir, engine)
     return measuring.directory_mb(store) if store.exists() else None
 

@@ -222,8 +222,8 @@ def test_tsv_cells_are_read_as_terms():
 def test_server_goals_read_push_and_lookup_figures():
     server = _load("server")
     figures = {"environment": "here", "push": {
-        "1M": {"seconds": 50.0, "peak_mb": 100.0, "corpus_mb": 62.0, "code": 0, "message": []},
-        "10M": {"seconds": 500.0, "peak_mb": 110.0, "corpus_mb": 620.0, "code": 0, "message": []}},
+        "10M": {"seconds": 500.0, "peak_mb": 110.0, "corpus_mb": 620.0, "code": 0, "message": []},
+        "1M": {"seconds": 50.0, "peak_mb": 100.0, "corpus_mb": 62.0, "code": 0, "message": []}},
         "lookups": {"Oxigraph server": {"demands": {"local": [1.0, 1.0], "remote": [1.5, 2.5], "same": True, "failed": None},
                     "export (GraphML, chains)": {"local": [1.0], "remote": [], "same": True, "failed": "remote: exit 2"}}}}
     text = server.text(figures, bench.parse_sizes("1M,10M"))
