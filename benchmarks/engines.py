@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import peers  # noqa: E402
 from measuring import (COUNTRY, ENTITY, Run, chains_query, digest, directory_mb, local, prepared_dir,  # noqa: E402
-                       scograph_cache)  # noqa: E402
+                       records_passes_held, scograph_cache)  # noqa: E402
 
 ENGINES = ("scograph", "pyoxigraph", "rdflib")
 OPERATIONS = {
@@ -119,12 +119,13 @@ def _scograph_lookup(run: Run, lookup: Callable) -> list:
     """Time ``lookup`` with its records made (the record cache emptied before each repeat), then,
     as ``kept_seconds``, again in fresh graphs that read the records the first runs kept."""
     claims = None
-    for _ in run.repeats():
-        claims = None  # closes the records file before it is removed
-        _forget_records(run)
-        claims = scograph_open(run)
-        with run.timed():
-            answer = lookup(claims)
+    with records_passes_held(prepared_dir(run.workdir, "scograph")):
+        for _ in run.repeats():
+            claims = None  # closes the records file before it is removed
+            _forget_records(run)
+            claims = scograph_open(run)
+            with run.timed():
+                answer = lookup(claims)
     kept = []
     for _ in run.repeats():
         claims = scograph_open(run)

@@ -231,3 +231,15 @@ def test_server_goals_read_push_and_lookup_figures():
            " 2 s vs 1 s: 2.00× (1.50×–2.50×); identical | **met** |" in text
     assert "remote: exit 2 | **not run** |" in text
     assert "110 MB vs 100 MB = 1.10× (corpora 620 MB and 62 MB) | **met** |" in text
+
+
+def test_records_passes_are_held_off_while_a_lookup_makes_its_records(tmp_path):
+    import fcntl
+
+    lock = tmp_path / "key.records-code.pass"
+    lock.touch()
+    with measuring.records_passes_held(tmp_path), open(lock, "a") as other:
+        with pytest.raises(BlockingIOError):  # what a records pass meets: it stops
+            fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    with open(lock, "a") as other:
+        fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)  # free again afterwards
