@@ -1,6 +1,6 @@
 """Speed at every size: scograph, raw pyoxigraph and plain rdflib on the same corpora, in one run.
 
-    python benchmarks/run.py                              # 10k, 100k and 1M triples: under 10 min on 2 CPUs
+    python benchmarks/run.py                              # 10k, 100k and 1M: ~6 min on 2 quiet CPUs, 12 at load 15
     python benchmarks/run.py --sizes 10k,100k --repeat 5 --json figures.json
     python benchmarks/run.py --sizes 1M,10M --repeat 2 --cli-runs 3 --skip-rdflib-above 100k --timeout 3600
                                                           # the 10M run (synth --papers 10000), with 1M beside it
