@@ -14,7 +14,6 @@ the same claims always give the same triples:
 from __future__ import annotations
 
 import hashlib
-from decimal import Decimal
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +24,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 from .. import model as m
 from .. import terms
 from ..terms import bind_prefixes
+from .turtle import decimal_lexical, turtle_text
 
 # The rdflib namespaces of terms' IRIs, for the code that builds rdflib graphs.
 SCO, ENTITY, BIBO, OA = (Namespace(iri) for iri in (terms.SCO, terms.ENTITY, terms.BIBO, terms.OA))
@@ -286,8 +286,8 @@ def _add_field(graph: Graph, subject: URIRef, entity: m.Entity, field: FieldMap,
     elif kind == "int":
         graph.add((subject, p, Literal(value)))
     elif kind == "float":
-        # xsd:decimal with the shortest exact digits: rdflib's Turtle writer rounds xsd:double.
-        graph.add((subject, p, Literal(format(Decimal(repr(float(value))), "f"), datatype=XSD.decimal)))
+        # xsd:decimal (rdflib's Turtle writer rounds xsd:double), in the engine's one lexical form.
+        graph.add((subject, p, Literal(decimal_lexical(value), datatype=XSD.decimal)))
     elif kind == "date":
         graph.add((subject, p, _date_literal(value)))
     elif kind == "year":
@@ -352,4 +352,4 @@ def claims_to_graph(claims: m.Claims) -> Graph:
 
 def claims_to_turtle(claims: m.Claims) -> str:
     """Deterministic Turtle: the same claims always give the same text."""
-    return claims_to_graph(claims).serialize(format="longturtle")
+    return turtle_text(claims_to_graph(claims))

@@ -15,14 +15,18 @@ from ..terms import SPARQL_PREFIXES
 from . import IRI, ClaimStore, LangString, bind, malformed_turtle, numeric_value
 
 
-def bulk_load_turtle(store, data: bytes, path: Path, base_iri: str | None = None) -> None:
-    """Load Turtle into a pyoxigraph store, in memory or on disk; malformed input is a DataFileError naming file and line.
+def bulk_load_turtle(store, data: bytes | Path, path: Path, base_iri: str | None = None) -> None:
+    """Load Turtle (bytes, or the file at a path, which the loader streams) into a pyoxigraph store, in memory or
+    on disk; malformed input is a DataFileError naming file and line.
 
     The in-memory store of a small file and the prepared index of a large one are both loaded
     here, so that the same mistake gives the same message whatever the file's size.
     """
     try:
-        store.bulk_load(data, format=ox.RdfFormat.TURTLE, base_iri=base_iri)
+        if isinstance(data, Path):
+            store.bulk_load(path=str(data), format=ox.RdfFormat.TURTLE, base_iri=base_iri)
+        else:
+            store.bulk_load(data, format=ox.RdfFormat.TURTLE, base_iri=base_iri)
     except SyntaxError as error:
         raise malformed_turtle(path, error.lineno, error.msg) from None
 
