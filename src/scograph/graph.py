@@ -54,7 +54,6 @@ class ClaimsGraph:
         """Open a claims Turtle file (default: the packaged one), checked once per content."""
         import os
 
-        from .checks.integrity import first_problem
         from .fileio import open_regular, read_rest
         from .store import default_data_path
         from .store import prepared as cache
@@ -72,7 +71,7 @@ class ClaimsGraph:
                 data = read_rest(handle, resolved)
                 key = cache.content_key(data)
         if large:
-            prepared = cache.prepared_index(key, resolved, first_problem, signature)
+            prepared = cache.prepared_index(key, resolved, _load_checks, signature)
             store = OxigraphStore(prepared) if prepared is not None else None
             record_cache = cache.RecordCache.open(key) if prepared is not None else None
             if store is None:  # the cache could not be written after all
@@ -81,7 +80,7 @@ class ClaimsGraph:
         if store is None:
             store = OxigraphStore.from_turtle(data, resolved)
         if not cache.is_validated(key):
-            problem = cache.known_problem(key) or first_problem(store)
+            problem = cache.known_problem(key) or _load_checks(store)
             if problem is not None:
                 raise DataFileError(f"{resolved}: {problem} (run: scograph validate {resolved})")
             cache.mark_validated(key)
@@ -474,6 +473,13 @@ class ClaimsGraph:
             for holder in sorted({h for h, _ in table})
         ]
         return {"counts": counts, "expectations_by_holder_and_domain": matrix}
+
+
+def _load_checks(store) -> str | None:
+    """:func:`scograph.checks.integrity.first_problem`, imported only when a file is checked (once per content)."""
+    from .checks.integrity import first_problem
+
+    return first_problem(store)
 
 
 def _demand_order(record: dict) -> tuple:

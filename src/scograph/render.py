@@ -6,8 +6,6 @@ JSON prints the records whole, CSV and the table print the columns.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import math
 import unicodedata
@@ -102,6 +100,9 @@ def to_table(records: Sequence[dict], columns: Sequence[Column]) -> str:
 
 
 def to_csv(records: Sequence[dict], columns: Sequence[Column]) -> str:
+    import csv  # here, not at the top: a C extension that JSON and table output never need (a cold start's ms)
+    import io
+
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow([c.header for c in columns])
