@@ -3,6 +3,17 @@
 from __future__ import annotations
 
 
+EXIT_CODES = {
+    0: "success",
+    1: "the data does not conform, or is out of date (validate, build --check)",
+    2: "bad usage: an unknown option, command, country, id or value (the valid ones are named)",
+    3: "a data or query file missing, unreadable or malformed; an output not writable",
+    4: "a remote endpoint or graph store unreachable, refusing or answering nonsense",
+    5: "an optional part not installed (pip install 'scograph[plot]'), or a CJK font",
+}
+"""What each exit code means, in short (the README's "Errors and exit codes" says it in full); each
+error class below carries one of them as its ``exit_code``."""
+
 
 def printable(text: str) -> str:
     """``text`` for one line of a terminal: each character that is not printable (a line break, a tab, a control

@@ -20,6 +20,8 @@ from functools import cached_property
 from pathlib import Path
 
 from .errors import DataFileError, UsageError, suggest
+from .filters import Wanted
+from .frames import RecordList, as_records
 from .inputs import (
     Country, check_id, country_names, parse_actor_kind, parse_country, parse_domain, parse_finding_kind, parse_level,
 )
@@ -112,7 +114,7 @@ class ClaimsGraph:
     def claims(self):
         """The typed pydantic objects (:class:`scograph.model.Claims`)."""
         if self._claims is None:
-            from .rdf.mapping import graph_to_claims
+            from .rdf.reading import graph_to_claims
 
             self._claims = graph_to_claims(self.rdf)
         return self._claims
@@ -199,7 +201,7 @@ class ClaimsGraph:
 
     def describe(self, entity_id_: str) -> dict:
         """Everything about one entity: its fields, its evidence, and every link in and out."""
-        from .rdf.mapping import read_entity_from
+        from .rdf.reading import read_entity_from
 
         entity_id_, kind = self.resolve(entity_id_)
         record = self._records_of([entity_id_])[0]
@@ -209,7 +211,7 @@ class ClaimsGraph:
             raise DataFileError(f"{self._source()}: {entity_id_}: {_first_problem(error)}"
                                 f" (run: scograph validate{' ' + str(self.path) if self.path else ''})") from None
         record |= {k: v for k, v in entity.model_dump(mode="json", exclude_none=True).items()
-                   if k not in record and k != "label_en"}
+                   if k not in record and k not in ("label_en", "description_en")}
         record["links_out"], record["links_in"] = self._links(entity_iri(entity_id_))
         return record
 
@@ -282,13 +284,18 @@ class ClaimsGraph:
                                  bindings)
         return [entity_id(r["x"]) for r in rows]
 
-    def demands(self, country: str | None = None, domain: str | None = None) -> list[dict]:
+    @as_records
+    def demands(self, country: str | None = None, domain: str | None = None, **filters) -> list[dict]:
         """Expectations, optionally of one country (a group's demands count for each member) and domain.
 
         A state's own demands come first, then those of groups it belongs to; each part by id.
+        Every listing also takes the filters of :mod:`scograph.filters`: ``theme``, ``speaker``,
+        ``source``, ``since``, ``until``, ``stance`` (demands and findings), ``sort`` and ``limit``,
+        e.g. ``demands(country="TJ", theme="drugs", since="2019-04", sort="-date", limit=3)``.
         """
+        wanted = Wanted(self.store, "expectation", **filters)
         records = self._records_of(self._expectation_ids(country, domain))
-        return sorted(records, key=_demand_order)
+        return wanted.apply(sorted(records, key=_demand_order))
 
     def demands_json(self, country: str | None = None, domain: str | None = None) -> str:
         """:meth:`demands` as the JSON text :func:`scograph.render.to_json` writes of it, the same bytes,
@@ -300,18 +307,27 @@ class ClaimsGraph:
         order = sorted(range(len(iris)), key=lambda index: _demand_order(records[index]))
         return json_list([texts[index] for index in order])
 
-    def drivers(self, level: str | None = None) -> list[dict]:
-        """Drivers, optionally at one level; ``none`` gives those the paper lists apart from the three."""
+    @as_records
+    def drivers(self, level: str | None = None, **filters) -> list[dict]:
+        """Drivers, optionally at one level; ``none`` gives those the paper lists apart from the three.
+
+        A driver is on a theme when a demand it shapes is (filters: :meth:`demands`)."""
+        wanted = Wanted(self.store, "driver", **filters)
         if level is None:
-            return self._records_of(self._ids_of("sco:Driver"))
+            return wanted.apply(self._records_of(self._ids_of("sco:Driver")))
         name = parse_level(level, allow_none=True)
         if name == NO_LEVEL:
-            return self._records_of(self._ids_of("sco:Driver", "FILTER NOT EXISTS { ?x sco:level ?level }"))
+            return wanted.apply(self._records_of(self._ids_of("sco:Driver", "FILTER NOT EXISTS { ?x sco:level ?level }")))
         concept = IRI(SCO + LEVELS[name])
-        return self._records_of(self._ids_of("sco:Driver", "?x sco:level ?level .", {"level": concept}))
+        return wanted.apply(self._records_of(self._ids_of("sco:Driver", "?x sco:level ?level .", {"level": concept})))
 
-    def findings(self, country: str | None = None, about: str | None = None, kind: str | None = None) -> list[dict]:
-        """The authors' findings: about a country (the state, or a group it belongs to), about one entity, of one kind."""
+    @as_records
+    def findings(self, country: str | None = None, about: str | None = None, kind: str | None = None,
+                 **filters) -> list[dict]:
+        """The authors' findings: about a country (the state, or a group it belongs to), about one entity, of one kind.
+
+        A finding is on a theme when it is about the theme or a demand on it (filters: :meth:`demands`)."""
+        wanted = Wanted(self.store, "finding", **filters)
         patterns, bindings = [], {}
         if country is not None:
             patterns += [values_clause("subject", self._holders(country)), "?x sco:about ?subject ."]
@@ -321,18 +337,28 @@ class ClaimsGraph:
         if kind is not None:
             bindings["kind"] = parse_finding_kind(kind)
             patterns.append("?x sco:findingKind ?kind .")
-        return self._records_of(self._ids_of("sco:Finding", " ".join(patterns), bindings))
+        return wanted.apply(self._records_of(self._ids_of("sco:Finding", " ".join(patterns), bindings)))
 
-    def responses(self, domain: str | None = None) -> list[dict]:
+    @as_records
+    def responses(self, domain: str | None = None, **filters) -> list[dict]:
+        """The responses the paper recommends, optionally in one domain.
+
+        A response is on a theme when a demand it answers is (filters: :meth:`demands`)."""
+        wanted = Wanted(self.store, "response", **filters)
         if domain is None:
-            return self._records_of(self._ids_of("sco:Response"))
+            return wanted.apply(self._records_of(self._ids_of("sco:Response")))
         concept = IRI(SCO + parse_domain(domain))
-        return self._records_of(self._ids_of("sco:Response", "?x sco:domain ?domain .", {"domain": concept}))
+        return wanted.apply(self._records_of(self._ids_of("sco:Response", "?x sco:domain ?domain .", {"domain": concept})))
 
-    def actors(self, kind: str | None = None) -> list[dict]:
+    @as_records
+    def actors(self, kind: str | None = None, **filters) -> list[dict]:
+        """The actors the paper names, optionally of one kind; filters ``theme`` (the holders and speakers of
+        demands on it), ``sort`` and ``limit``."""
+        wanted = Wanted(self.store, "actor", **filters)
         rdf_class = f"sco:{ACTOR_KINDS[parse_actor_kind(kind)]}" if kind else "sco:Actor"
-        return self._records_of(self._ids_of(rdf_class))
+        return wanted.apply(self._records_of(self._ids_of(rdf_class)))
 
+    @as_records
     def paths(self, country: str | None = None, domain: str | None = None,
               start: str | None = None, end: str | None = None) -> list[dict]:
         """Driver → expectation → response chains with the full record of each entity on them.
@@ -437,6 +463,7 @@ class ClaimsGraph:
         ids = [entity_id(r["b"]) for r in rows]
         return [driver_id] + sorted(set(ids) - {driver_id})
 
+    @as_records
     def search(self, text: str, type: str | None = None, limit: int | None = None) -> list[dict]:
         """Entities whose labels, descriptions or evidence quotes match ``text`` by words (English, stemmed)
         or characters (Chinese), best first; each with the field and snippet that matched and a ``score``.
@@ -446,6 +473,13 @@ class ClaimsGraph:
         from .store.search import search
 
         return search(self, text, type, limit)
+
+    def query(self, name: str, **values) -> RecordList:
+        """Run a named query (``scograph sparql --list``) with its parameters given as on the command line;
+        its rows as plain Python values (:func:`scograph.queries.plain`), ``.to_pandas()`` away from a DataFrame."""
+        from . import queries
+
+        return queries.run(self, queries.named_query(name), {key: str(value) for key, value in values.items()}).records()
 
     def stats(self) -> dict:
         """Counts by type, and expectations per holder × domain."""

@@ -11,15 +11,20 @@ from collections.abc import Callable, Iterator
 
 
 @contextlib.contextmanager
-def progress_bar(total: int, description: str) -> Iterator[Callable[[int], None] | None]:
-    """A bar with a known total; yields the callback that sets how much is done, or None."""
+def progress_bar(total: int, description: str, unit: str = "items") -> Iterator[Callable[[int], None] | None]:
+    """A bar with a known total, its percentage and time left; yields the callback that sets how much is done, or None.
+
+    ``unit`` is ``items`` (shown as done/total) or ``bytes`` (shown as MB).
+    """
     if not sys.stderr.isatty():
         yield None
         return
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+    from rich.progress import (BarColumn, DownloadColumn, MofNCompleteColumn, Progress, TaskProgressColumn,
+                               TextColumn, TimeElapsedColumn, TimeRemainingColumn)
 
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+    amount = DownloadColumn() if unit == "bytes" else MofNCompleteColumn()
+    columns = (TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(), amount, TimeElapsedColumn(),
                TimeRemainingColumn())
     with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
         task = progress.add_task(description, total=total)

@@ -21,7 +21,7 @@ from .terms import (
 )
 
 TYPE_OF_CLASS = {SCO + local: kind for kind, local in ENTITY_CLASSES.items()}
-_RECORD_PREDICATES = [RDF + "type", RDFS + "label", DCTERMS + "date", DCTERMS + "isPartOf"] + [SCO + p for p in (
+_RECORD_PREDICATES = [RDF + "type", RDFS + "label", DCTERMS + "description", DCTERMS + "date", DCTERMS + "isPartOf"] + [SCO + p for p in (
     "holder", "domain", "theme", "speaker", "occasion", "initiative", "document", "shapedBy", "level", "refines",
     "actor", "affects", "indicator", "model", "addressee", "addresses", "alpha2", "alpha3", "office", "country",
     "member", "stance", "about", "findingKind")]
@@ -219,6 +219,9 @@ class Records:
         record: dict[str, Any] = {
             "id": entity_id(iri), "type": kind,
             "label": text_or_none(facts.one(iri, RDFS + "label", "en")), "label_zh": text_or_none(facts.one(iri, RDFS + "label", "zh")),
+            # The curation files' descriptions, which name what labels leave out (the SCO Development Bank, say).
+            "description": text_or_none(facts.one(iri, DCTERMS + "description", "en")),
+            "description_zh": text_or_none(facts.one(iri, DCTERMS + "description", "zh")),
         }
         evidence = facts.evidence.get(iri, [])
         concept = lambda p: CONCEPT_NAMES.get(facts.one(iri, SCO + p))  # noqa: E731

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import Annotated
 
 import typer
 from typer.core import TyperCommand, TyperGroup
@@ -32,6 +33,12 @@ class _Command(TyperCommand):
     def invoke(self, ctx):
         refuse_undecodable(ctx)
         return super().invoke(ctx)
+
+    def format_epilog(self, ctx, formatter) -> None:
+        from .help import command_epilog  # only when help is printed
+
+        self.epilog = command_epilog(self.name)
+        super().format_epilog(ctx, formatter)
 
 
 class _Commands(TyperGroup):
@@ -60,6 +67,12 @@ class _Commands(TyperGroup):
         with one_line_errors():
             return super().invoke(ctx)
 
+    def format_epilog(self, ctx, formatter) -> None:
+        from .help import group_epilog  # only when help is printed
+
+        self.epilog = group_epilog()
+        super().format_epilog(ctx, formatter)
+
     def main(self, args=None, *rest, standalone_mode: bool = True, **kwargs):
         if not standalone_mode:
             return super().main(args, *rest, standalone_mode=False, **kwargs)
@@ -82,10 +95,22 @@ class _Commands(TyperGroup):
             if context is None or message == context.get_help():
                 error.show()  # an error outside any command, or the help that no arguments at all ask for
             else:
+                if hasattr(error, "option_name") and hasattr(error, "possibilities"):  # an unknown option
+                    message = _unknown_option(error.option_name, error.possibilities, context)
                 one_line = message.replace("\n\t", " ").rstrip(".")  # "Choose from:" puts each choice on a line of its own
                 typer.echo(f"Error: {printable(one_line)} (see: {context.command_path} --help)", err=True)
             sys.exit(error.exit_code)
         sys.exit(code if isinstance(code, int) else 0)
+
+
+def _unknown_option(name: str, close, context) -> str:
+    """``No such option: --contry (did you mean --country?); options: --country/-c, …``: the options that exist,
+    where click names only the near ones (or ``--help`` alone, when none is near)."""
+    options = ", ".join("/".join(sorted(param.opts, key=lambda opt: not opt.startswith("--")))
+                        for param in context.command.get_params(context)
+                        if getattr(param, "param_type_name", "") == "option" and not param.hidden)
+    hint = f" (did you mean {', '.join(sorted(close))}?)" if close else ""
+    return f"No such option: {name}{hint}; options: {options}"
 
 
 def _argv_can_hold(arg: str) -> bool:
@@ -101,14 +126,24 @@ app = typer.Typer(
     name="scograph",
     help="Query a knowledge graph of what Central Asian SCO members expect of the SCO, why, and what the paper recommends.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # --install-completion, --show-completion: typer's, which it imports anyway
+    context_settings={"help_option_names": ["-h", "--help"]},  # every command's too: its context inherits them
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
 
 
+def _print_version(asked: bool) -> None:
+    if asked:
+        from .. import __version__
+
+        typer.echo(f"scograph {__version__}")
+        raise typer.Exit(0)
+
+
 @app.callback()
-def _group() -> None:
+def _group(version: Annotated[bool, typer.Option(
+        "--version", "-V", callback=_print_version, is_eager=True, help="Print the version and exit.")] = False) -> None:
     # typer builds a group only for an app with a callback or commands; the commands are the group's to find.
     pass
 

@@ -6,6 +6,7 @@ No command module imports another's internals; each imports this one (and the li
 from __future__ import annotations
 
 import errno
+import os
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Optional
@@ -28,6 +29,23 @@ CountryOption = Annotated[
     Optional[str],
     typer.Option("--country", "-c", help="ISO alpha-2/alpha-3 code, English or Chinese name: TJ, tjk, Tajikistan, 塔吉克斯坦."),
 ]
+WideOption = Annotated[
+    bool, typer.Option("--wide", "-w", help="Print every label in full in a table, however wide (else cut to fit the terminal).")]
+ThemeOption = Annotated[Optional[str], typer.Option(
+    "--theme", metavar="THEME", help="On this theme (an id, theme-drugs, or drugs, or its label).")]
+SpeakerOption = Annotated[Optional[str], typer.Option(
+    "--speaker", metavar="ACTOR", help="Said by this speaker, or quoted from them (an actor id or name: rahmon).")]
+SourceOption = Annotated[Optional[str], typer.Option(
+    "--source", metavar="SOURCE", help="Quoted from, or citing, this source (a source id).")]
+SinceOption = Annotated[Optional[str], typer.Option(
+    "--since", metavar="DATE", help="Dated DATE or later (YYYY, YYYY-MM or YYYY-MM-DD; the quotes' dates count too).")]
+UntilOption = Annotated[Optional[str], typer.Option(
+    "--until", metavar="DATE", help="Dated DATE or earlier (YYYY, YYYY-MM or YYYY-MM-DD).")]
+StanceOption = Annotated[Optional[str], typer.Option(
+    "--stance", metavar="STANCE", help="supports, opposes or concerned.")]
+SortOption = Annotated[Optional[str], typer.Option(
+    "--sort", metavar="FIELD", help="Order by this field of the records (date, pages, label, …); -FIELD reverses.")]
+LimitOption = Annotated[Optional[int], typer.Option("--limit", metavar="N", help="At most N records.")]
 DomainOption = Annotated[
     Optional[str],
     typer.Option("--domain", "-d", help="political|security|economic|cultural (or 政治|安全|经济|人文)."),
@@ -53,9 +71,25 @@ def checked_url(url: str, what: str, example: str) -> str:
     return url
 
 
-def print_records(records, columns: list[Column], fmt: Format) -> None:
-    """Records to stdout as a table, JSON or CSV."""
-    typer.echo(render(records, columns, fmt), nl=False)
+def print_records(records, columns: list[Column], fmt: Format, wide: bool = False) -> None:
+    """Records to stdout as a table, JSON or CSV; a table on a terminal fits its width (unless ``wide``)."""
+    terminal = terminal_width() if fmt is Format.table and not wide else None
+    typer.echo(render(records, columns, fmt, terminal, wide), nl=False)
+
+
+def terminal_width() -> int | None:
+    """The width of the terminal stdout is, or None when it is not one (a pipe or a file keeps fixed widths,
+    so that what a script reads does not depend on the window it ran in). ``COLUMNS`` overrides, as in a shell."""
+    import sys
+
+    stream = sys.stdout
+    try:
+        if not stream.isatty():
+            return None
+        given = os.environ.get("COLUMNS", "")
+        return int(given) if given.isdigit() and int(given) > 0 else os.get_terminal_size(stream.fileno()).columns
+    except (AttributeError, ValueError, OSError):
+        return None
 
 
 def _fail(message: str, code: int) -> None:

@@ -13,81 +13,114 @@ from .common import (
     DomainOption,
     EndpointOption,
     FormatOption,
+    LimitOption,
+    SinceOption,
+    SortOption,
+    SourceOption,
+    SpeakerOption,
+    StanceOption,
+    ThemeOption,
+    UntilOption,
     load,
+    WideOption,
     print_records,
 )
 
 EXPECTATION_COLUMNS = [
-    field("id"), Column("country", lambda r: r["country"] or r["holder"], 12), field("domain"), field("label", max_width=60),
+    field("id"), Column("country", lambda r: r["country"] or r["holder"], 12), field("domain"), field("label", max_width=60, flex=True),
     field("speaker_label", "speaker", 24), field("date"), Column("pages", pages),
 ]
+DESCRIPTIONS = [field("description"), field("description_zh")]
 EXPECTATION_CSV = [
     field("id"), field("country"), field("holder"), field("domain"), field("stance"), field("label"), field("label_zh"),
+    *DESCRIPTIONS,
     field("themes"), field("speaker"), field("date"), field("initiatives"), field("documents"),
     field("drivers"), field("responses"), Column("pages", pages), Column("quotes", quotes),
 ]
 
 
-def demands(country: CountryOption = None, domain: DomainOption = None,
-            format: FormatOption = Format.table, data: DataOption = None, endpoint: EndpointOption = None) -> None:
+def demands(country: CountryOption = None, domain: DomainOption = None, theme: ThemeOption = None,
+            speaker: SpeakerOption = None, source: SourceOption = None, since: SinceOption = None,
+            until: UntilOption = None, stance: StanceOption = None, sort: SortOption = None, limit: LimitOption = None,
+            format: FormatOption = Format.table, wide: WideOption = False, data: DataOption = None,
+            endpoint: EndpointOption = None) -> None:
     """Expectations (demands) of the Central Asian members, with quotes and pages."""
     claims = load(data, endpoint)
-    if format is Format.json:  # printed from the records' kept text
-        typer.echo(claims.demands_json(country=country, domain=domain), nl=False)
+    filters = dict(theme=theme, speaker=speaker, source=source, since=since, until=until, stance=stance, sort=sort,
+                   limit=limit)
+    if format is Format.json and all(value is None for value in filters.values()):
+        typer.echo(claims.demands_json(country=country, domain=domain), nl=False)  # the records' kept text
         return
-    records = claims.demands(country=country, domain=domain)
-    print_records(records, EXPECTATION_CSV if format is Format.csv else EXPECTATION_COLUMNS, format)
+    records = claims.demands(country=country, domain=domain, **filters)
+    print_records(records, EXPECTATION_CSV if format is Format.csv else EXPECTATION_COLUMNS, format, wide)
 
 
 def drivers(level: Annotated[Optional[str], typer.Option(help="domestic|regional|international (or 国家|地区|国际体系), or none: the drivers the paper lists apart from the three.")] = None,
-            format: FormatOption = Format.table, data: DataOption = None, endpoint: EndpointOption = None) -> None:
+            theme: ThemeOption = None, speaker: SpeakerOption = None, source: SourceOption = None,
+            since: SinceOption = None, until: UntilOption = None, sort: SortOption = None, limit: LimitOption = None,
+            format: FormatOption = Format.table, wide: WideOption = False, data: DataOption = None,
+            endpoint: EndpointOption = None) -> None:
     """Drivers of the expectations, at the domestic, regional and international level (or apart from them)."""
-    records = load(data, endpoint).drivers(level=level)
-    columns = [field("id"), field("level"), field("broader"), field("label", max_width=60), Column("pages", pages)]
+    records = load(data, endpoint).drivers(level=level, theme=theme, speaker=speaker, source=source, since=since,
+                                           until=until, sort=sort, limit=limit)
+    columns = [field("id"), field("level"), field("broader"), field("label", max_width=60, flex=True), Column("pages", pages)]
     if format is Format.csv:
-        columns += [field("label_zh"), field("actors"), field("affects"), field("indicators"),
+        columns += [field("label_zh"), *DESCRIPTIONS, field("actors"), field("affects"), field("indicators"),
                     field("expectations"), Column("quotes", quotes)]
-    print_records(records, columns, format)
+    print_records(records, columns, format, wide)
 
 
-def responses(domain: DomainOption = None, format: FormatOption = Format.table, data: DataOption = None, endpoint: EndpointOption = None) -> None:
+def responses(domain: DomainOption = None, theme: ThemeOption = None, speaker: SpeakerOption = None,
+              source: SourceOption = None, since: SinceOption = None, until: UntilOption = None,
+              sort: SortOption = None, limit: LimitOption = None, format: FormatOption = Format.table,
+              wide: WideOption = False, data: DataOption = None, endpoint: EndpointOption = None) -> None:
     """Responses the paper recommends, by the "four models", with the expectations they answer."""
-    records = load(data, endpoint).responses(domain=domain)
-    columns = [field("id"), field("model"), field("domain"), field("label", max_width=60),
+    records = load(data, endpoint).responses(domain=domain, theme=theme, speaker=speaker, source=source, since=since,
+                                             until=until, sort=sort, limit=limit)
+    columns = [field("id"), field("model"), field("domain"), field("label", max_width=60, flex=True),
                Column("answers", lambda r: len(r["addresses"])), Column("pages", pages)]
     if format is Format.csv:
-        columns += [field("label_zh"), field("addressee"), field("addresses"), Column("quotes", quotes)]
-    print_records(records, columns, format)
+        columns += [field("label_zh"), *DESCRIPTIONS, field("addressee"), field("addresses"), Column("quotes", quotes)]
+    print_records(records, columns, format, wide)
 
 
-FINDING_COLUMNS = [field("id"), field("kind"), field("stance"), field("about", max_width=40),
-                   field("label", max_width=60), Column("pages", pages)]
+FINDING_COLUMNS = [field("id"), field("kind"), field("stance"), field("about", max_width=40, flex=True),
+                   field("label", max_width=60, flex=True), Column("pages", pages)]
 
 
 def findings(country: CountryOption = None,
              about: Annotated[Optional[str], typer.Option(help="An id the finding is about: a state, group, theme, driver, expectation, response …")] = None,
              kind: Annotated[Optional[str], typer.Option(help="comparison, trend, assessment, conclusion or rationale.")] = None,
-             format: FormatOption = Format.table, data: DataOption = None, endpoint: EndpointOption = None) -> None:
+             theme: ThemeOption = None, speaker: SpeakerOption = None, source: SourceOption = None,
+             since: SinceOption = None, until: UntilOption = None, stance: StanceOption = None,
+             sort: SortOption = None, limit: LimitOption = None, format: FormatOption = Format.table,
+             wide: WideOption = False, data: DataOption = None, endpoint: EndpointOption = None) -> None:
     """The authors' own findings: assessments, comparisons between countries, trends, conclusions, rationales."""
-    records = load(data, endpoint).findings(country=country, about=about, kind=kind)
+    records = load(data, endpoint).findings(country=country, about=about, kind=kind, theme=theme, speaker=speaker,
+                                            source=source, since=since, until=until, stance=stance, sort=sort,
+                                            limit=limit)
     columns = FINDING_COLUMNS
     if format is Format.csv:
-        columns = columns + [field("label_zh"), field("countries"), Column("quotes", quotes)]
-    print_records(records, columns, format)
+        columns = columns + [field("label_zh"), *DESCRIPTIONS, field("countries"), Column("quotes", quotes)]
+    print_records(records, columns, format, wide)
 
 
 def actors(kind: Annotated[Optional[str], typer.Option(help="state, state-group, organisation, financial-institution, sco-body, government-body, person, non-state-group.")] = None,
-           format: FormatOption = Format.table, data: DataOption = None, endpoint: EndpointOption = None) -> None:
+           theme: Annotated[Optional[str], typer.Option(
+               "--theme", metavar="THEME", help="The holders and speakers of demands on this theme.")] = None,
+           sort: SortOption = None, limit: LimitOption = None,
+           format: FormatOption = Format.table, wide: WideOption = False, data: DataOption = None,
+           endpoint: EndpointOption = None) -> None:
     """States, organisations, SCO bodies, persons and groups the paper names."""
-    records = load(data, endpoint).actors(kind=kind)
-    columns = [field("id"), field("kind"), field("alpha2", "code"), field("label"), field("label_zh"), field("office")]
+    records = load(data, endpoint).actors(kind=kind, theme=theme, sort=sort, limit=limit)
+    columns = [field("id"), field("kind"), field("alpha2", "code"), field("label", flex=True), field("label_zh", flex=True), field("office", flex=True)]
     if format is Format.csv:
-        columns += [field("alpha3"), field("country"), field("part_of"), field("members")]
-    print_records(records, columns, format)
+        columns += [field("alpha3"), field("country"), field("part_of"), field("members"), *DESCRIPTIONS]
+    print_records(records, columns, format, wide)
 
 
 def show(entity_id: Annotated[str, typer.Argument(metavar="ID", help="An entity id, e.g. exp-tj-anti-drug-centre.")],
-         format: FormatOption = Format.table, data: DataOption = None, endpoint: EndpointOption = None) -> None:
+         format: FormatOption = Format.table, wide: WideOption = False, data: DataOption = None, endpoint: EndpointOption = None) -> None:
     """One entity: its fields, evidence (quote, page, footnote source) and every link in and out."""
     record = load(data, endpoint).describe(entity_id)
     if format is Format.json:
@@ -107,7 +140,7 @@ def show(entity_id: Annotated[str, typer.Argument(metavar="ID", help="An entity 
         elif value not in (None, [], ""):
             is_table = isinstance(value, list) and isinstance(value[0], dict)
             rows.append({"field": key, "value": _compact(value) if is_table else value})
-    print_records(rows, [field("field", max_width=20), field("value", max_width=1000)], format)
+    print_records(rows, [field("field", max_width=20), field("value", max_width=1000, flex=True, wrap=True)], format, wide)
 
 
 def _compact(items: list[dict]) -> str:
@@ -117,7 +150,7 @@ def _compact(items: list[dict]) -> str:
 def paths(country: CountryOption = None, domain: DomainOption = None,
           start: Annotated[Optional[str], typer.Option("--from", help="A driver (its narrower drivers count too) or an expectation id.")] = None,
           end: Annotated[Optional[str], typer.Option("--to", help="A response or an expectation id.")] = None,
-          format: FormatOption = Format.table, data: DataOption = None, endpoint: EndpointOption = None) -> None:
+          format: FormatOption = Format.table, wide: WideOption = False, data: DataOption = None, endpoint: EndpointOption = None) -> None:
     """Driver → expectation → response chains, filtered by country, domain and endpoints."""
     claims = load(data, endpoint)
     if format is Format.table:  # ids only: the records of every entity on the chains are not needed
@@ -129,7 +162,7 @@ def paths(country: CountryOption = None, domain: DomainOption = None,
             Column("country", lambda c: c["country"] or c["holder"], 12),
             Column("basis", lambda c: f"{c['driver_basis']}/{c['response_basis']}", 17),
         ]
-        print_records(chains, columns, format)
+        print_records(chains, columns, format, wide)
         return
     if format is Format.json:  # printed from the records' kept text
         typer.echo(claims.paths_json(country=country, domain=domain, start=start, end=end), nl=False)
@@ -146,19 +179,19 @@ def paths(country: CountryOption = None, domain: DomainOption = None,
         Column("response_label", lambda r: r["response"]["label"]),
         Column("expectation_pages", lambda r: pages(r["expectation"])),
     ]
-    print_records(records, columns, format)
+    print_records(records, columns, format, wide)
 
 
 def search(text: Annotated[str, typer.Argument(help="Chinese or English words, matched in labels, descriptions and quotes.")],
            type: Annotated[Optional[str], typer.Option("--type", help="Only entities of this type (expectation, driver, …).",
                                                        metavar="KIND")] = None,
            limit: Annotated[Optional[int], typer.Option("--limit", help="At most this many results.", metavar="N")] = None,
-           format: FormatOption = Format.table, data: DataOption = None, endpoint: EndpointOption = None) -> None:
+           format: FormatOption = Format.table, wide: WideOption = False, data: DataOption = None, endpoint: EndpointOption = None) -> None:
     """Find entities by Chinese or English words in labels, descriptions and quotes, best match first."""
     records = load(data, endpoint).search(text, type=type, limit=limit)
-    columns = [field("id"), field("type"), field("score"), field("label", max_width=50), field("field", max_width=14),
-               field("match", max_width=60)]
-    print_records(records, columns, format)
+    columns = [field("id"), field("type"), field("score"), field("label", max_width=50, flex=True),
+               field("field", max_width=14), field("match", max_width=60, flex=True)]
+    print_records(records, columns, format, wide)
 
 
 def stats(format: FormatOption = Format.table, data: DataOption = None, endpoint: EndpointOption = None) -> None:

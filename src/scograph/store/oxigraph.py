@@ -9,7 +9,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from ..queries.text import term, variable
+from ..queries.text import variable
+from ..queries.binding import term
 from ..terms import SPARQL_PREFIXES
 from . import IRI, ClaimStore, LangString, bind, malformed_turtle, numeric_value
 
