@@ -380,16 +380,17 @@ class ClaimsGraph:
                    start: str | None = None, end: str | None = None) -> str:
         """:meth:`paths` as the JSON text :func:`scograph.render.to_json` writes of it, the same bytes, each
         record printed from its kept text: no record is encoded again, nor held as objects while printing."""
-        from .render import json_list, json_object, json_value
+        from .render import json_rows, json_value
 
         found = self._chains(country, domain, start, end)
         ids = sorted({chain[part] for chain in found for part in ("driver", "expectation", "response")})
         texts = dict(zip(ids, self._records.texts([entity_iri(i) for i in ids])))
-        return json_list([json_object([
+        bases = {basis: json_value(basis) for chain in found for basis in (chain["driver_basis"], chain["response_basis"])}
+        return json_rows([(
             ("driver", texts[chain["driver"]]), ("expectation", texts[chain["expectation"]]),
             ("response", texts[chain["response"]]),
-            ("driver_basis", json_value(chain["driver_basis"])), ("response_basis", json_value(chain["response_basis"])),
-        ]) for chain in found])
+            ("driver_basis", bases[chain["driver_basis"]]), ("response_basis", bases[chain["response_basis"]]),
+        ) for chain in found])
 
     def chains(self, country: str | None = None, domain: str | None = None,
                start: str | None = None, end: str | None = None) -> list[dict]:
