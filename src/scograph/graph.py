@@ -57,7 +57,6 @@ class ClaimsGraph:
         """Open a claims Turtle file (default: the packaged one), checked once per content."""
         import os
 
-        from .checks.integrity import first_problem
         from .fileio import open_regular, read_rest
         from .store import default_data_path
         from .store import prepared as cache
@@ -75,7 +74,7 @@ class ClaimsGraph:
                 data = read_rest(handle, resolved)
                 key = cache.content_key(data)
         if large:
-            prepared = cache.prepared_index(key, resolved, first_problem, signature)
+            prepared = cache.prepared_index(key, resolved, _load_checks, signature)
             store = OxigraphStore(prepared) if prepared is not None else None
             record_cache = cache.RecordCache.open(key) if prepared is not None else None
             if store is None:  # the cache could not be written after all
@@ -84,7 +83,7 @@ class ClaimsGraph:
         if store is None:
             store = OxigraphStore.from_turtle(data, resolved)
         if not cache.is_validated(key):
-            problem = cache.known_problem(key) or first_problem(store)
+            problem = cache.known_problem(key) or _load_checks(store)
             if problem is not None:
                 raise DataFileError(f"{resolved}: {problem} (run: scograph validate {resolved})")
             cache.mark_validated(key)
@@ -259,7 +258,11 @@ class ClaimsGraph:
         return [state] + sorted({row["group"] for row in rows})
 
     def _expectation_holders(self, country: str | None, domain: str | None) -> dict[str, str | None]:
-        """{expectation IRI: holder IRI} of a country's expectations (its own and its groups'), by IRI.
+        """{expectation IRI: holder IRI} of a country's expectations (its own and its groups'), by IRI."""
+        return self._holders_matching(*self._expectation_pattern(country, domain))
+
+    def _expectation_pattern(self, country: str | None, domain: str | None) -> tuple[str, dict]:
+        """(graph pattern, bindings) that bind ``?x`` to a country's expectations (and ``?holder``, its holder).
 
         The holders are resolved first (one small query) and the expectations selected by
         them: a join on a handful of IRIs, where a UNION with a property path would visit
@@ -272,9 +275,12 @@ class ClaimsGraph:
             patterns.append("?x sco:domain ?domain .")
         if not country:  # (with holders no type test: sco:holder's domain is sco:Expectation)
             patterns.append("?x a sco:Expectation . OPTIONAL { ?x sco:holder ?holder }")
+        return " ".join(patterns), bindings
+
+    def _holders_matching(self, pattern: str, bindings: dict) -> dict[str, str | None]:
         # A bound variable is projected: the engine binds it (substitutions) only then.
         projected = " ".join(f"?{name}" for name in bindings)
-        rows = self.store.rows("SELECT ?x ?holder %s WHERE { %s }" % (projected, " ".join(patterns)), bindings)
+        rows = self.store.rows("SELECT ?x ?holder %s WHERE { %s }" % (projected, pattern), bindings)
         return dict(sorted(((row[0], row[1]) for row in rows), key=lambda row: (row[0], row[1] or "")))
 
     def _expectation_ids(self, country: str | None, domain: str | None) -> list[str]:
@@ -382,16 +388,17 @@ class ClaimsGraph:
                    start: str | None = None, end: str | None = None) -> str:
         """:meth:`paths` as the JSON text :func:`scograph.render.to_json` writes of it, the same bytes, each
         record printed from its kept text: no record is encoded again, nor held as objects while printing."""
-        from .render import json_list, json_object, json_value
+        from .render import json_rows, json_value
 
         found = self._chains(country, domain, start, end)
         ids = sorted({chain[part] for chain in found for part in ("driver", "expectation", "response")})
         texts = dict(zip(ids, self._records.texts([entity_iri(i) for i in ids])))
-        return json_list([json_object([
+        bases = {basis: json_value(basis) for chain in found for basis in (chain["driver_basis"], chain["response_basis"])}
+        return json_rows([(
             ("driver", texts[chain["driver"]]), ("expectation", texts[chain["expectation"]]),
             ("response", texts[chain["response"]]),
-            ("driver_basis", json_value(chain["driver_basis"])), ("response_basis", json_value(chain["response_basis"])),
-        ]) for chain in found])
+            ("driver_basis", bases[chain["driver_basis"]]), ("response_basis", bases[chain["response_basis"]]),
+        ) for chain in found])
 
     def chains(self, country: str | None = None, domain: str | None = None,
                start: str | None = None, end: str | None = None) -> list[dict]:
@@ -408,7 +415,9 @@ class ClaimsGraph:
     def _chains(self, country, domain, start, end) -> list[dict]:
         start = self.resolve(start)[0] if start is not None else None
         end = self.resolve(end)[0] if end is not None else None
-        return walk_chains(self.store, self._expectation_holders(country, domain), self._records.codes, start, end)
+        pattern, bindings = self._expectation_pattern(country, domain)
+        holders = self._holders_matching(pattern, bindings)
+        return walk_chains(self.store, holders, (pattern, bindings), self._records.codes, start, end)
 
     def driver_lineage(self, driver_id: str) -> list[str]:
         """The driver, then every broader driver it refines."""
@@ -461,6 +470,13 @@ class ClaimsGraph:
             for holder in sorted({h for h, _ in table})
         ]
         return {"counts": counts, "expectations_by_holder_and_domain": matrix}
+
+
+def _load_checks(store) -> str | None:
+    """:func:`scograph.checks.integrity.first_problem`, imported only when a file is checked (once per content)."""
+    from .checks.integrity import first_problem
+
+    return first_problem(store)
 
 
 def _demand_order(record: dict) -> tuple:

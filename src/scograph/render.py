@@ -6,8 +6,6 @@ JSON prints the records whole, CSV and the table print the columns.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import math
 import unicodedata
@@ -187,6 +185,9 @@ def to_table(records: Sequence[dict], columns: Sequence[Column], terminal: int |
 
 
 def to_csv(records: Sequence[dict], columns: Sequence[Column]) -> str:
+    import csv  # here, not at the top: a C extension that JSON and table output never need (a cold start's ms)
+    import io
+
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow([c.header for c in columns])
@@ -273,22 +274,44 @@ def json_value(value: Any) -> str:
     return to_json(value)[:-1]
 
 
-def json_object(fields: Sequence[tuple[str, str]]) -> str:
-    """:func:`to_json` of a dict (without the newline), its values given as their own :func:`to_json` text.
+def json_list(items: Sequence[str]) -> str:
+    """:func:`to_json` of a list, its items given as their own :func:`to_json` text (without the newline).
 
     Text spliced in this way is indented by replacing its line breaks: JSON strings hold none
     (they are written ``\\n``), so every line break in the text is the encoder's own."""
-    if not fields:
-        return "{}"
-    return "{\n" + ",\n".join(f"  {_json_string(key)}: {text.replace(chr(10), chr(10) + '  ')}"
-                               for key, text in fields) + "\n}"
-
-
-def json_list(items: Sequence[str]) -> str:
-    """:func:`to_json` of a list, its items given as their own :func:`to_json` text (without the newline)."""
     if not items:
         return "[]\n"
     return "[\n  " + ",\n  ".join(item.replace("\n", "\n  ") for item in items) + "\n]\n"
+
+
+def json_rows(rows: Sequence[Sequence[tuple[str, str]]]) -> str:
+    """:func:`to_json` of a list of dicts, each given as its (key, value's :func:`to_json` text) pairs.
+
+    A text that several rows share (a record on many paths) is indented once, as :func:`json_list` indents."""
+    if not rows:
+        return "[]\n"
+    indented: dict[str, str] = {}
+
+    def nested(text: str) -> str:
+        found = indented.get(text)
+        if found is None:
+            found = indented[text] = text.replace("\n", "\n    ")
+        return found
+
+    keys: dict[str, str] = {}
+    out = []
+    for row in rows:
+        if not row:
+            out.append("{}")
+            continue
+        fields = []
+        for key, text in row:
+            spelt = keys.get(key)
+            if spelt is None:
+                spelt = keys[key] = f"    {_json_string(key)}: "
+            fields.append(spelt + nested(text))
+        out.append("{\n" + ",\n".join(fields) + "\n  }")
+    return "[\n  " + ",\n  ".join(out) + "\n]\n"
 
 
 def render(records: Sequence[dict], columns: Sequence[Column], fmt: Format, terminal: int | None = None,
