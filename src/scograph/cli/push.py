@@ -36,11 +36,11 @@ def push(endpoint: Annotated[str, typer.Option("--endpoint", help="SPARQL 1.1 Gr
         parts = dataset_parts(source_dataset(ClaimsGraph.load(data)), default=graph)
         with progress_bar(sum(len(triples) for _, triples in parts), "pushing") as bar:
             report = pushing.push_graphs(store_url, parts, batch=batch, skip=skip, retry_for=retry_for, progress=bar)
-        typer.echo(f"pushed {report.triples} triples in {len(report.targets)} graphs to {store_url}", err=True)
-        return
-    path = _checked(data)
-    with progress_bar(path.stat().st_size, f"pushing {path.name}", unit="bytes") as bar:
-        report = pushing.push_file(store_url, path, graph, batch=batch, skip=skip, retry_for=retry_for, progress=bar)
+    else:
+        path = _checked(data)
+        with progress_bar(path.stat().st_size, f"pushing {path.name}", unit="bytes") as bar:
+            report = pushing.push_file(store_url, path, graph, batch=batch, skip=skip, retry_for=retry_for,
+                                       progress=bar)
     where = report.targets[0] if len(report.targets) == 1 else f"{len(report.targets)} graphs at {store_url}"
     typer.echo(f"pushed {report.triples} triples to {where}", err=True)
 
