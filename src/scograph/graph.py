@@ -68,7 +68,14 @@ class ClaimsGraph:
         if store is None:
             store = OxigraphStore.from_turtle(data, resolved)
         if not cache.is_validated(key):
-            problem = first_problem(store)
+            from .checks.integrity import CHECK_STEPS
+            from .progress import progress_bar
+
+            from contextlib import nullcontext
+
+            large = len(data) > cache.LARGE_FILE_BYTES  # a small file is checked in a blink: no bar
+            with progress_bar(CHECK_STEPS, f"checking {resolved.name} once") if large else nullcontext() as advance:
+                problem = first_problem(store, advance)
             if problem is not None:
                 raise DataFileError(f"{resolved}: {problem} (run: scograph validate {resolved})")
             cache.mark_validated(key)

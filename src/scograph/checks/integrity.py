@@ -72,8 +72,9 @@ LOAD_CHECKS: list[tuple[str, str]] = [
 ]
 
 
-def first_problem(store: ClaimStore) -> str | None:
-    """The first rule the store breaks, with the entity that breaks it, or None."""
+def first_problem(store: ClaimStore, progress: Callable[[int], None] | None = None) -> str | None:
+    """The first rule the store breaks, with the entity that breaks it, or None; ``progress`` hears how many
+    of the :data:`CHECK_STEPS` (the scan of entities, then each load check) are done."""
     languages: dict[str, set] = {}
     for iri, lang in store.iter_rows(ENTITY_SCAN):
         found = languages.setdefault(iri, set())
@@ -83,11 +84,19 @@ def first_problem(store: ClaimStore) -> str | None:
         broken = [iri for iri, langs in languages.items() if not holds(iri, langs)]
         if broken:
             return f"{_name(min(broken))}: breaks the rule that {rule}"
-    for rule, query in LOAD_CHECKS:
+    for done, (rule, query) in enumerate(LOAD_CHECKS, 1):
+        if progress is not None:
+            progress(done)
         rows = store.select(query)
         if rows:
             return f"{_name(rows[0]['x'])}: breaks the rule that {rule}"
+    if progress is not None:
+        progress(CHECK_STEPS)
     return None
+
+
+CHECK_STEPS = 1 + len(LOAD_CHECKS)
+"""The steps :func:`first_problem` counts: the scan of the entities, then each load check."""
 
 
 def _name(iri: str) -> str:

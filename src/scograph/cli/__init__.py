@@ -95,21 +95,26 @@ class _Commands(TyperGroup):
             if context is None or message == context.get_help():
                 error.show()  # an error outside any command, or the help that no arguments at all ask for
             else:
-                if hasattr(error, "option_name") and hasattr(error, "possibilities"):  # an unknown option
-                    message = _unknown_option(error.option_name, error.possibilities, context)
+                if hasattr(error, "option_name") and hasattr(error, "possibilities"):  # an unknown option (NoSuchOption)
+                    message = _unknown_option(error.option_name, context)
                 one_line = message.replace("\n\t", " ").rstrip(".")  # "Choose from:" puts each choice on a line of its own
                 typer.echo(f"Error: {printable(one_line)} (see: {context.command_path} --help)", err=True)
             sys.exit(error.exit_code)
         sys.exit(code if isinstance(code, int) else 0)
 
 
-def _unknown_option(name: str, close, context) -> str:
+def _unknown_option(name: str, context) -> str:
     """``No such option: --contry (did you mean --country?); options: --country/-c, …``: the options that exist,
     where click names only the near ones (or ``--help`` alone, when none is near)."""
-    options = ", ".join("/".join(sorted(param.opts, key=lambda opt: not opt.startswith("--")))
-                        for param in context.command.get_params(context)
-                        if getattr(param, "param_type_name", "") == "option" and not param.hidden)
-    hint = f" (did you mean {', '.join(sorted(close))}?)" if close else ""
+    import difflib
+
+    params = [param for param in context.command.get_params(context)
+              if getattr(param, "param_type_name", "") == "option" and not param.hidden]
+    options = ", ".join("/".join(sorted(param.opts, key=lambda opt: not opt.startswith("--"))) for param in params)
+    # Nearer than click's own guesses, which offer --help for --levle.
+    close = difflib.get_close_matches(name, [opt for param in params for opt in param.opts if opt.startswith("--")],
+                                      n=3, cutoff=0.7)
+    hint = f" (did you mean {', '.join(close)}?)" if close else ""
     return f"No such option: {name}{hint}; options: {options}"
 
 

@@ -14,12 +14,17 @@ from ..terms import SPARQL_PREFIXES
 from . import IRI, ClaimStore, LangString, bind, malformed_turtle, numeric_value
 
 
-def bulk_load_turtle(store, data: bytes, path: Path, base_iri: str | None = None) -> None:
+def bulk_load_turtle(store, data: bytes, path: Path, base_iri: str | None = None, progress=None) -> None:
     """Load Turtle into a pyoxigraph store, in memory or on disk; malformed input is a DataFileError naming file and line.
 
     The in-memory store of a small file and the prepared index of a large one are both loaded
-    here, so that the same mistake gives the same message whatever the file's size.
+    here, so that the same mistake gives the same message whatever the file's size. ``progress``
+    hears how many bytes the parser has read (it reads a file object then, as fast as the bytes).
     """
+    if progress is not None:
+        from ..progress import CountingReader
+
+        data = CountingReader(data, progress)
     try:
         store.bulk_load(data, format=ox.RdfFormat.TURTLE, base_iri=base_iri)
     except SyntaxError as error:

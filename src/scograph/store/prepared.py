@@ -118,10 +118,10 @@ def prepared_index(key: str, data: bytes, path: Path):
         return None
     store, may_build = _open_or_set_aside(target, path)
     if store is None and may_build:
-        from ..progress import status
+        from ..progress import progress_bar
 
-        with status(f"indexing {path.name} ({len(data) / 1e6:.1f} MB) once, for later calls"):
-            store = build_prepared(key, data, path)
+        with progress_bar(len(data), f"indexing {path.name} once, for later calls", unit="bytes") as advance:
+            store = build_prepared(key, data, path, advance)
     return store
 
 
@@ -225,8 +225,9 @@ def _set_aside(target: Path) -> bool | str:
     return True
 
 
-def build_prepared(key: str, data: bytes, path: Path):
-    """Bulk-load ``data`` into a new on-disk index for ``key``; return it opened read-only.
+def build_prepared(key: str, data: bytes, path: Path, progress=None):
+    """Bulk-load ``data`` into a new on-disk index for ``key``; return it opened read-only (``progress`` hears
+    how many bytes are parsed).
 
     Returns None when the cache cannot be written (the caller loads in memory). An index that
     is damaged right after it was built is a DataFileError: rebuilding again would loop.
@@ -247,7 +248,7 @@ def build_prepared(key: str, data: bytes, path: Path):
     try:
         building = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{key}.", suffix=".building"))
         store = ox.Store(str(building))
-        bulk_load_turtle(store, data, path)
+        bulk_load_turtle(store, data, path, progress=progress)
         store.flush()
         store.optimize()
         del store  # closes the database before it is fingerprinted and moved
