@@ -27,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import engines
+import measuring
 import run as harness
 
 NETWORKS = {
@@ -54,14 +54,14 @@ def child(corpus: Path, name: str, repeat: int) -> dict:
     seconds, rss_before, peak, built = [], None, None, None
     for n in range(repeat):
         if n == 0:
-            before = engines._proc_kb("VmRSS")
+            before = measuring._proc_kb("VmRSS")
             rss_before = before / 1024 if before is not None else None
-            reset = engines._reset_peak()
+            reset = measuring._reset_peak()
         start = time.perf_counter()
         built = matrix(claims, spec, Selection())
         seconds.append(time.perf_counter() - start)
         if n == 0 and reset:
-            high = engines._proc_kb("VmHWM")
+            high = measuring._proc_kb("VmHWM")
             peak = high / 1024 if high is not None else None
     return {"seconds": seconds, "rss_before_mb": rss_before, "op_peak_mb": peak, "statements": built.statements,
             "rows": len(built.rows), "columns": len(built.columns), "edges": len(built.edges())}

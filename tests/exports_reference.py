@@ -10,15 +10,47 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from enum import Enum
 from itertools import combinations
 from typing import Any
 
 from scograph import model as m
 from scograph.exports import STATEMENT_COLUMNS, Edge, Filters, Network, NetworkName, Node, Normalization, Selector
 from scograph.exports.entity_networks import BROADER
-from scograph.exports.networks import EDGE_ORDER, NODE_ORDER, schema, typed
+from scograph.exports.networks import EDGE_ORDER, NODE_ORDER, schema
 from scograph.exports.selection import interval
 from scograph.inputs import parse_choice
+
+# The projection's attributes are strings; the networks' are typed scalars.
+_KNOWN_TYPES = {"page": int, "weight": float, "demands": int, "shared": int}
+
+
+def scalar(name: str, value: Any) -> Any:
+    """A typed scalar for an attribute: numbers from the projection's strings, lists joined by '; '."""
+    if value is None:
+        return None
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return "; ".join(sorted(str(v) for v in value)) if value else None
+    wanted = _KNOWN_TYPES.get(name)
+    if wanted is not None and not isinstance(value, bool):
+        try:
+            return wanted(value)
+        except (TypeError, ValueError):
+            return str(value)
+    for kind in (bool, int, float, str):  # exactly these types: a str-valued Enum becomes its str
+        if isinstance(value, kind):
+            return kind(value.value if isinstance(value, Enum) else value)
+    return str(value)
+
+
+def typed(attrs: dict) -> dict:
+    kept = {}
+    for name, value in attrs.items():
+        value = scalar(name, value)
+        if value is not None and value != "":
+            kept[name] = value
+    return kept
+
 
 def holder_states(graph, holder_id: str) -> list[m.Actor]:
     """The states a demand counts for: its holder, or the member states of a holding group."""

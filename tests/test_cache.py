@@ -19,6 +19,18 @@ from scograph.terms import entity_iri
 from .conftest import CLI, DATA, limited_memory
 
 
+@pytest.fixture(autouse=True)
+def no_records_pass(monkeypatch):
+    """The records pass started in these tests' own process only where a test asks for it (see
+    ``records_pass``): one running meanwhile would make records these tests count the making of."""
+    monkeypatch.setattr(cache, "start_records_pass", lambda key: None)
+
+
+@pytest.fixture
+def records_pass(monkeypatch):
+    monkeypatch.undo()
+
+
 @pytest.fixture
 def own_cache(tmp_path, monkeypatch):
     directory = tmp_path / "cache"
@@ -427,3 +439,82 @@ def test_a_damaged_record_is_made_again_once_with_a_note(prepared, own_cache, ca
     assert graph.demands(country="TJ") == expected
     assert ClaimsGraph.load(prepared).demands(country="TJ") == expected
     assert capsys.readouterr().err == ""
+
+
+# --------------------------------------------------------------------- the records pass
+
+
+def _entity_iris(graph) -> list[str]:
+    return sorted(entity_iri(i) for i in graph._all_ids())
+
+
+def _pass_made_every_record_as_a_lookup_would(claims):
+    """Index ``claims`` (the pass starts in a process of its own), wait for the pass, and compare every
+    record it kept with the record made on demand from a store without any cache."""
+    graph = ClaimsGraph.load(claims)
+    cache.wait_for_records_passes()
+    iris = _entity_iris(graph)
+    kept = graph.record_cache.get_many(iris)
+    assert kept.keys() == set(iris)  # every entity's record, made before any lookup asked
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SCOGRAPH_CACHE", "")
+        on_demand = ClaimsGraph.load(claims)
+        made = on_demand._records.of(iris)
+    assert [json.loads(kept[iri]) for iri in iris] == made
+    return graph
+
+
+def test_records_made_right_after_indexing_equal_records_made_on_demand(prepared, own_cache, records_pass, monkeypatch):
+    graph = _pass_made_every_record_as_a_lookup_would(prepared)
+    # A lookup after the pass makes nothing.
+    monkeypatch.setattr(Records, "make", lambda self, iris: pytest.fail(f"made {len(iris)} records"))
+    assert graph.paths(country="TJ") and ClaimsGraph.load(prepared).demands()
+
+
+def test_records_made_right_after_indexing_a_synthetic_corpus_equal_records_made_on_demand(
+        own_cache, tmp_path, records_pass, monkeypatch):
+    from scograph.synth import write_corpus_file
+
+    monkeypatch.setattr(cache, "LARGE_FILE_BYTES", 0)
+    corpus = tmp_path / "corpus.ttl"
+    write_corpus_file(corpus, papers=3, seed=7)
+    _pass_made_every_record_as_a_lookup_would(corpus)
+
+
+def test_the_records_pass_keeps_what_lookups_kept_and_makes_the_rest(prepared, own_cache, monkeypatch):
+    from scograph.records import encode
+
+    graph = ClaimsGraph.load(prepared)
+    tajik = [entity_iri(d["id"]) for d in graph.demands(country="TJ")]
+    asked: list[int] = []
+    make = Records.make
+    monkeypatch.setattr(Records, "make", lambda self, iris: asked.append(len(iris)) or make(self, iris))
+    made = Records(graph.store, graph.record_cache).keep_all(batch=100)
+    everything = _entity_iris(graph)
+    assert made == len(everything) - len(tajik) == sum(asked)
+    assert graph.record_cache.get_many(tajik) == {iri: encode(r) for iri, r in zip(tajik, Records(graph.store).make(tajik))}
+    assert Records(graph.store, graph.record_cache).keep_all() == 0
+
+
+def test_one_records_pass_at_a_time(prepared, own_cache):
+    ClaimsGraph.load(prepared)
+    key = cache.content_key(prepared.read_bytes())
+    with cache.records_pass_lock(key) as first:
+        with cache.records_pass_lock(key) as second:
+            assert (first, second) == (True, False) or os.name == "nt"
+
+
+@pytest.mark.parametrize("cached", [True, False])
+def test_listings_printed_from_kept_text_are_the_bytes_of_their_records(prepared, monkeypatch, cached):
+    from scograph.render import to_json
+
+    if not cached:
+        monkeypatch.setenv("SCOGRAPH_CACHE", "")
+    graph = ClaimsGraph.load(prepared)
+    for filters in ({}, {"country": "TJ"}, {"country": "KZ", "domain": "security"}, {"country": "kg"}):
+        assert graph.demands_json(**filters) == to_json(graph.demands(**filters))
+        assert graph.demands_json(**filters) == to_json(ClaimsGraph.load(prepared).demands(**filters))
+    for filters in ({}, {"country": "UZ"}, {"start": "drv-afghanistan"}, {"domain": "cultural"}):
+        assert graph.paths_json(**filters) == to_json(graph.paths(**filters))
+    nothing = {"country": "TJ", "domain": "economic", "end": "exp-tj-anti-drug-centre"}
+    assert graph.paths_json(**nothing) == to_json(graph.paths(**nothing)) == "[]\n"

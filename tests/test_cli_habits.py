@@ -237,7 +237,7 @@ def test_indexing_a_large_file_shows_percentages_on_a_terminal_and_nothing_on_a_
     assert corpus.stat().st_size > prepared.LARGE_FILE_BYTES
     monkeypatch.setenv("SCOGRAPH_CACHE", str(tmp_path / "terminal-cache"))
     drawn = _on_a_terminal(["demands", "--data", str(corpus)], 100, stream="stderr")
-    assert "indexing corpus.ttl" in drawn and "checking corpus.ttl" in drawn
+    assert "indexing corpus.ttl" in drawn and "checking and compacting the index of corpus.ttl" in drawn
     assert "100%" in drawn and re.search(r"\b\d+/\d+\b", drawn)
     monkeypatch.setenv("SCOGRAPH_CACHE", str(tmp_path / "pipe-cache"))
     piped = subprocess.run([sys.executable, "-c", "from scograph.cli import main; main()", "demands", "--data",
@@ -251,11 +251,21 @@ def test_a_parse_read_from_a_counted_file_reports_bytes_and_the_same_errors(tmp_
     from scograph.errors import DataFileError
     from scograph.store.oxigraph import bulk_load_turtle
 
-    good = (ROOT / "data" / "claims.ttl").read_bytes()
+    claims = ROOT / "data" / "claims.ttl"
     heard: list[int] = []
     store = ox.Store()
-    bulk_load_turtle(store, good, ROOT / "data" / "claims.ttl", progress=heard.append)
-    assert heard == sorted(heard) and heard[-1] == len(good) and len(store) > 1000
-    bad = b"@prefix s: <https://example.org/> .\ns:a s:b s:c .\ns:a s:b .\n"
+    bulk_load_turtle(store, claims, claims, progress=heard.append)
+    assert heard == sorted(heard) and heard[-1] == claims.stat().st_size and len(heard) > 1
+    assert len(store) == len(_loaded(claims))  # the same triples as read from the path
+    bad = tmp_path / "bad.ttl"
+    bad.write_bytes(b"@prefix s: <https://example.org/> .\ns:a s:b s:c .\ns:a s:b .\n")
     with pytest.raises(DataFileError, match="line 3: malformed Turtle"):
-        bulk_load_turtle(ox.Store(), bad, tmp_path / "bad.ttl", progress=heard.append)
+        bulk_load_turtle(ox.Store(), bad, bad, progress=heard.append)
+
+
+def _loaded(path: Path):
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE)
+    return store

@@ -17,6 +17,8 @@ import igraph
 import networkx as nx
 import pyoxigraph as ox
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from rdflib import Dataset, Graph, URIRef
 from rdflib.compare import isomorphic
 
@@ -462,27 +464,46 @@ def test_statement_table_holds_the_authors_findings_after_the_demands(graph):
 # --------------------------------------------------------------------- RDF
 
 
-def by_value(triples) -> Graph:
-    """Triples with numbers in one spelling: ``10``, ``10.0`` and ``1E1`` are the same decimal,
-    and Oxigraph and rdflib's Turtle writer spell them differently."""
-    from decimal import Decimal
-
+def _decimals(triples) -> list[str]:
     from rdflib import Literal
     from rdflib.namespace import XSD
 
-    graph = Graph()
-    for s, p, o in triples:
-        if isinstance(o, Literal) and o.datatype == XSD.decimal:
-            o = Literal(format(Decimal(str(o)).normalize(), "f"), datatype=XSD.decimal)
-        graph.add((s, p, o))
-    return graph
+    return sorted(str(o) for _, _, o in triples if isinstance(o, Literal) and o.datatype == XSD.decimal)
+
+
+@given(st.decimals(allow_nan=False, allow_infinity=False, places=6) | st.floats(allow_nan=False, allow_infinity=False,
+                                                                               min_value=-1e12, max_value=1e12))
+def test_the_mapping_spells_a_decimal_as_oxigraph_keeps_it(value):
+    from decimal import Decimal
+
+    from scograph.rdf.turtle import decimal_lexical
+
+    text = decimal_lexical(value)
+    store = ox.Store()
+    store.add(ox.Quad(ox.NamedNode("http://a"), ox.NamedNode("http://b"),
+                      ox.Literal(text, datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#decimal"))))
+    kept = next(iter(store)).object.value
+    assert kept == text and Decimal(text) == (value if isinstance(value, Decimal) else Decimal(repr(value)))
+
+
+@pytest.mark.slow
+def test_every_rdf_format_spells_each_decimal_as_the_engine_does(graph, tmp_path):
+    """One lexical form per xsd:decimal (``10``, ``-27.7``), so that the formats are isomorphic term for term."""
+    from scograph.rdf.turtle import decimal_lexical
+
+    engine = _decimals(Graph().parse(data=graph.store.ntriples(), format="nt"))
+    assert engine and all(value == decimal_lexical(value) for value in engine) and "10" in engine
+    for fmt, rdflib_format in (("ttl", "turtle"), ("nt", "nt"), ("jsonld", "json-ld"), ("trig", "trig")):
+        parsed = Dataset().parse(export_file(graph, tmp_path, fmt), format=rdflib_format)
+        assert _decimals({(s, p, o) for s, p, o, _ in parsed.quads((None, None, None, None))}) == engine, fmt
+    assert _decimals(Graph().parse(DATA, format="turtle")) == engine  # the built file too
 
 
 @pytest.mark.slow
 def test_turtle_and_ntriples_are_the_claims_graph(graph, tmp_path):
     for fmt, rdflib_format, ox_format in (("ttl", "turtle", ox.RdfFormat.TURTLE), ("nt", "nt", ox.RdfFormat.N_TRIPLES)):
         path = export_file(graph, tmp_path, fmt)
-        assert isomorphic(by_value(Graph().parse(path, format=rdflib_format)), by_value(graph.rdf))
+        assert isomorphic(Graph().parse(path, format=rdflib_format), graph.rdf)
         store = ox.Store()
         store.load(path=str(path), format=ox_format)
         assert len(store) == len(graph.rdf)
@@ -491,7 +512,7 @@ def test_turtle_and_ntriples_are_the_claims_graph(graph, tmp_path):
 @pytest.mark.slow
 def test_jsonld_is_the_claims_graph_and_reads_as_plain_json(graph, tmp_path):
     path = export_file(graph, tmp_path, "jsonld")
-    assert isomorphic(by_value(Graph().parse(path, format="json-ld")), by_value(graph.rdf))
+    assert isomorphic(Graph().parse(path, format="json-ld"), graph.rdf)
     store = ox.Store()
     store.load(path=str(path), format=ox.RdfFormat.JSON_LD)
     assert len(store) == len(graph.rdf)
@@ -517,7 +538,7 @@ def test_trig_has_one_named_graph_per_source_in_rdflib_and_oxigraph(graph, tmp_p
     union = Graph()
     for s, p, o, _ in quads:
         union.add((s, p, o))
-    assert isomorphic(by_value(union), by_value(graph.rdf))
+    assert isomorphic(union, graph.rdf)
     names = {str(q[3]) for q in quads}
     assert f"{ENTITY}chen-zeng-2019" in names and f"{ENTITY}{CENTRE_SOURCE}" in names
     source = dataset.graph(URIRef(f"{ENTITY}{CENTRE_SOURCE}"))

@@ -41,3 +41,13 @@ def test_demands_imports_neither_rdflib_nor_pydantic(private_cache, output):
     if output == "json":
         assert json.loads(stdout)
     assert not imported & NOT_ON_THE_LOOKUP_PATH, sorted(imported & NOT_ON_THE_LOOKUP_PATH)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("output", ["table", "json"])
+def test_paths_walks_the_chains_without_networkx(private_cache, output):
+    _imported(["paths", "--country", "TJ"])
+    imported, stdout = _imported(["paths", "--country", "TJ", "--format", output])
+    if output == "json":
+        assert json.loads(stdout)[0]["driver"]["type"] == "driver"
+    assert not imported & NOT_ON_THE_LOOKUP_PATH, sorted(imported & NOT_ON_THE_LOOKUP_PATH)

@@ -14,7 +14,8 @@ from rdflib.compare import isomorphic
 
 from scograph import model as m
 from scograph.curation import compile_turtle
-from scograph.rdf.mapping import claims_to_graph, claims_to_turtle, graph_to_claims
+from scograph.rdf.mapping import claims_to_graph, claims_to_turtle
+from scograph.rdf.reading import graph_to_claims
 
 from .conftest import CURATION, DATA
 

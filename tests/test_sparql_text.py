@@ -21,6 +21,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from scograph.queries import text as sparql_text
+from scograph.queries import binding as sparql_binding
 from scograph.queries.text import MAX_DEPTH, MAX_QUERY_BYTES, MAX_TOKENS, QueryTextError
 from scograph.server.answers import (
     NO_REMOTE,
@@ -315,14 +316,14 @@ def test_facts_the_checks_read_from_the_tokens():
 
 def test_values_hold_only_terms_written_by_pyoxigraph():
     hostile = '") } SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } #'
-    block = sparql_text.values_block({"text": hostile, "n": 3, "iri": ox.NamedNode("http://e/a")})
+    block = sparql_binding.values_block({"text": hostile, "n": 3, "iri": ox.NamedNode("http://e/a")})
     assert block == f" VALUES (?text ?n ?iri) {{ ({ox.Literal(hostile)} {ox.Literal('3', datatype=ox.NamedNode('http://www.w3.org/2001/XMLSchema#integer'))} <http://e/a>) }}"
     lexed = sparql_text.read("SELECT * WHERE {" + block + " }")
     assert lexed.remote_words() == []  # the hostile text stayed inside one string token
     with pytest.raises(ValueError):
-        sparql_text.iri_values("x", ["http://e/a> } SERVICE <http://127.0.0.1:9/"])
+        sparql_binding.iri_values("x", ["http://e/a> } SERVICE <http://127.0.0.1:9/"])
     with pytest.raises(ValueError, match="not a SPARQL variable name"):
-        sparql_text.values_block({"x) } SERVICE": "a"})
+        sparql_binding.values_block({"x) } SERVICE": "a"})
 
 
 # ------------------------------------------------------------------------- the size limits, in subprocesses

@@ -532,3 +532,49 @@ def test_shapes_name_their_terms_and_explain_themselves(shapes, vocab):
     for cls in vocab.subjects(RDF.type, OWL.Class):
         if str(cls).startswith(str(SCO)):
             assert cls in targets, f"no shape targets {cls}"
+
+
+def _classes(vocab, node) -> set:
+    """The classes a domain or range names: one class, or the members of an owl:unionOf."""
+    from rdflib.collection import Collection
+
+    union = vocab.value(node, OWL.unionOf)
+    return set(Collection(vocab, union)) if union is not None else {node}
+
+
+def test_every_declared_domain_and_range_holds_in_the_claims(vocab):
+    """Each use of a sco: property in the claims has a subject of its rdfs:domain and an object of its rdfs:range
+    (a class or a union of classes; subclasses count); sco:evidence and sco:refines declare both."""
+    from rdflib import Graph
+
+    from .conftest import DATA
+
+    data = Graph().parse(DATA, format="turtle")
+    typed = data + vocab  # the vocabulary types its own concepts (sco:Stated a skos:Concept)
+    supers: dict = {}
+    for cls, parent in vocab.subject_objects(RDFS.subClassOf):
+        supers.setdefault(cls, set()).add(parent)
+
+    def types(node) -> set:
+        found, todo = set(), list(typed.objects(node, RDF.type))
+        while todo:
+            cls = todo.pop()
+            if cls not in found:
+                found.add(cls)
+                todo.extend(supers.get(cls, ()))
+        return found
+
+    for term in (SCO.evidence, SCO.refines):
+        assert vocab.value(term, RDFS.domain) is not None and vocab.value(term, RDFS.range) is not None, term
+    problems, checked = [], 0
+    for term in sorted(sco_terms(vocab)):
+        for declared, position in ((RDFS.domain, 0), (RDFS.range, 2)):
+            node = vocab.value(term, declared)
+            if node is None or (term, RDF.type, OWL.ObjectProperty) not in vocab:
+                continue
+            classes = _classes(vocab, node)
+            for triple in data.triples((None, term, None)):
+                checked += 1
+                if not types(triple[position]) & classes:
+                    problems.append(f"{triple[position]} {term} ({declared}): not one of {sorted(classes)}")
+    assert checked and not problems, "\n".join(sorted(set(problems))[:20])

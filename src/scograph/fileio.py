@@ -101,6 +101,12 @@ def read_text(path: Path, what: str = "file") -> str:
 
 def read_bytes(path: Path, what: str = "file") -> bytes:
     """A regular file's bytes; a missing or unreadable one, or anything but a regular file, is a DataFileError naming it."""
+    with open_regular(path, what) as handle:
+        return read_rest(handle, path)
+
+
+def open_regular(path: Path, what: str = "file") -> BinaryIO:
+    """A regular file opened for reading bytes, for a reader that streams it; errors as :func:`read_bytes`'s."""
     from .errors import DataFileError
 
     path = Path(path)
@@ -119,11 +125,17 @@ def read_bytes(path: Path, what: str = "file") -> bytes:
         if stat.S_ISDIR(mode):
             raise DataFileError(f"{path} is a directory, expected a {what}")
         raise DataFileError(f"{path} is {_kind(mode)}, expected a {what} (a regular file)")
-    with open(fd, "rb") as handle:
-        try:
-            return handle.read()
-        except OSError as error:
-            raise DataFileError(f"cannot read {path}: {_reason(error)}") from None
+    return open(fd, "rb")
+
+
+def read_rest(handle: BinaryIO, path: Path) -> bytes:
+    """What is left to read of an open file; a failed read is a DataFileError naming it."""
+    from .errors import DataFileError
+
+    try:
+        return handle.read()
+    except OSError as error:
+        raise DataFileError(f"cannot read {path}: {_reason(error)}") from None
 
 
 def _reason(error: Exception) -> str:

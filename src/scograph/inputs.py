@@ -52,26 +52,24 @@ def parse_level(text: str, allow_none: bool = False) -> str:
     return found
 
 
+def _one_of(name: str, valid, what: str, text: str) -> str:
+    """``name`` (``text`` folded) when it is one of ``valid``, else a UsageError listing them."""
+    if name not in valid:
+        raise UsageError(f"unknown {what} {text!r}; valid: {', '.join(valid)}")
+    return name
+
+
 def parse_finding_kind(text: str) -> str:
-    kind = fold(text)
-    if kind not in FINDING_KINDS:
-        raise UsageError(f"unknown finding kind {text!r}; valid: {', '.join(FINDING_KINDS)}")
-    return kind
+    return _one_of(fold(text), FINDING_KINDS, "finding kind", text)
 
 
 def parse_actor_kind(text: str) -> str:
-    kind = fold(text).replace("_", "-")
-    if kind not in ACTOR_KINDS:
-        raise UsageError(f"unknown actor kind {text!r}; valid: {', '.join(ACTOR_KINDS)}")
-    return kind
+    return _one_of(fold(text).replace("_", "-"), ACTOR_KINDS, "actor kind", text)
 
 
 def parse_entity_kind(text: str) -> str:
     """A record type (``expectation``, ``driver``, …), any case."""
-    kind = fold(text)
-    if kind not in ENTITY_CLASSES:
-        raise UsageError(f"unknown type {text!r}; valid: {', '.join(ENTITY_CLASSES)}")
-    return kind
+    return _one_of(fold(text), ENTITY_CLASSES, "type", text)
 
 
 def check_id(text) -> None:
@@ -173,12 +171,14 @@ def choices(enum: type[Enum]) -> str:
     return ", ".join(item.value for item in enum)
 
 
-def parse_choice(enum: type[Enum], value: Any, what: str):
-    """A member of ``enum`` by its value, any case."""
+def parse_choice(enum: type[Enum], value: Any, what: str, *, exact: bool = False):
+    """A member of ``enum`` by its value (or another enum's member of that value): any case, or with
+    ``exact`` only as written."""
     if isinstance(value, enum):
         return value
+    given = value.value if isinstance(value, Enum) else value
     try:
-        return enum(str(value).strip().lower())
+        return enum(given if exact else str(given).strip().lower())
     except ValueError:
         raise UsageError(f"unknown {what} {value!r}; valid: {choices(enum)}") from None
 

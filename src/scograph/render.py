@@ -268,6 +268,29 @@ def _encode_indented(value: Any, indent: str, out: list[str], encoded: dict) -> 
         out.append(json.dumps(value))  # anything else: json's own TypeError
 
 
+def json_value(value: Any) -> str:
+    """One value as :func:`to_json` writes it inside a listing, without the newline."""
+    return to_json(value)[:-1]
+
+
+def json_object(fields: Sequence[tuple[str, str]]) -> str:
+    """:func:`to_json` of a dict (without the newline), its values given as their own :func:`to_json` text.
+
+    Text spliced in this way is indented by replacing its line breaks: JSON strings hold none
+    (they are written ``\\n``), so every line break in the text is the encoder's own."""
+    if not fields:
+        return "{}"
+    return "{\n" + ",\n".join(f"  {_json_string(key)}: {text.replace(chr(10), chr(10) + '  ')}"
+                               for key, text in fields) + "\n}"
+
+
+def json_list(items: Sequence[str]) -> str:
+    """:func:`to_json` of a list, its items given as their own :func:`to_json` text (without the newline)."""
+    if not items:
+        return "[]\n"
+    return "[\n  " + ",\n  ".join(item.replace("\n", "\n  ") for item in items) + "\n]\n"
+
+
 def render(records: Sequence[dict], columns: Sequence[Column], fmt: Format, terminal: int | None = None,
            wide: bool = False) -> str:
     """Records as ``fmt``; a table fits ``terminal`` columns when given, and cuts nothing when ``wide``."""

@@ -6,7 +6,7 @@ type) or could not print an entity at all (an id outside the id grammar, which t
 model, the CLI and the pages refuse). They run on the Oxigraph store in milliseconds, so
 opening a file never needs rdflib or pydantic; ``scograph validate`` checks everything
 else (SHACL, the typed model, references, quotes). The rules on every entity are
-applied to one scan of them all; each other query returns at most one offending entity.
+applied to two queries over them all; each other query returns at most one offending entity.
 """
 
 from __future__ import annotations
@@ -17,19 +17,24 @@ from collections.abc import Callable
 from ..store import ClaimStore
 from ..terms import ENTITY, ENTITY_CLASSES, ID_MAX_LENGTH, ID_PATTERN, entity_id
 
-ENTITY_SCAN = """
-    SELECT ?x ?lang WHERE {
-      VALUES ?class { %s }
-      ?x a ?class .
-      OPTIONAL { ?x rdfs:label ?label BIND(lang(?label) AS ?lang) }
-    }""" % " ".join(f"sco:{local}" for local in ENTITY_CLASSES.values())
-"""Every entity with the language of each of its labels: one scan for all of ENTITY_RULES.
+_CLASSES = " ".join(f"sco:{local}" for local in ENTITY_CLASSES.values())
+ENTITIES = "SELECT ?x WHERE { VALUES ?class { %s } ?x a ?class }" % _CLASSES
+"""Every entity (one row a class it has): the id grammar is checked on these, in Python.
 
-The id grammar is checked on these rows, in Python, rather than by a query of its own:
-SPARQL's REGEX compiles its pattern for every entity in Oxigraph (65 ms more at 100k
-triples), a scan of the entities for Python to check costs 32 ms more, and this one scan
-with the three rules applied to its rows costs what the two label queries it replaced did
-(median 147 against 131 ms, fastest 102 against 99 ms, side by side on a busy machine)."""
+SPARQL's REGEX compiles its pattern for every entity in Oxigraph (65 ms more at 100k triples)."""
+
+LABEL_LANGUAGES = ("zh", "en")
+UNLABELLED = """
+    SELECT ?x ?lang WHERE {
+      VALUES ?lang { %s }
+      VALUES ?class { %s } ?x a ?class .
+      MINUS { ?x rdfs:label ?label BIND(lang(?label) AS ?lang) }
+    }""" % (" ".join(f'"{lang}"' for lang in LABEL_LANGUAGES), _CLASSES)
+"""Each entity and language of :data:`LABEL_LANGUAGES` it has no label in.
+
+At a million triples this query and :data:`ENTITIES` take 0.18 + 0.07 s where one scan of every
+entity with the language of each of its labels, for Python to apply the rules to, took 0.41 s
+(and 0.1 s more to read its 57,000 rows): the engine joins the labels without spelling them out."""
 
 _ID = re.compile(re.escape(ENTITY) + ID_PATTERN.removeprefix("^").removesuffix("$"))
 ENTITY_RULES: list[tuple[str, Callable[[str, set], bool]]] = [
@@ -72,31 +77,23 @@ LOAD_CHECKS: list[tuple[str, str]] = [
 ]
 
 
-def first_problem(store: ClaimStore, progress: Callable[[int], None] | None = None) -> str | None:
-    """The first rule the store breaks, with the entity that breaks it, or None; ``progress`` hears how many
-    of the :data:`CHECK_STEPS` (the scan of entities, then each load check) are done."""
-    languages: dict[str, set] = {}
-    for iri, lang in store.iter_rows(ENTITY_SCAN):
-        found = languages.setdefault(iri, set())
-        if lang:
-            found.add(lang)
+def first_problem(store: ClaimStore) -> str | None:
+    """The first rule the store breaks, with the entity that breaks it, or None."""
+    missing: dict[str, set] = {}
+    for iri, lang in store.iter_rows(UNLABELLED):
+        missing.setdefault(iri, set()).add(lang)
+    everything = set(LABEL_LANGUAGES)
+    entities = {iri for (iri,) in store.iter_rows(ENTITIES)}
     for rule, holds in ENTITY_RULES:
-        broken = [iri for iri, langs in languages.items() if not holds(iri, langs)]
+        # An entity's languages as far as the rules ask: those of LABEL_LANGUAGES it is not missing.
+        broken = [iri for iri in entities if not holds(iri, everything - missing.get(iri, set()))]
         if broken:
             return f"{_name(min(broken))}: breaks the rule that {rule}"
-    for done, (rule, query) in enumerate(LOAD_CHECKS, 1):
-        if progress is not None:
-            progress(done)
+    for rule, query in LOAD_CHECKS:
         rows = store.select(query)
         if rows:
             return f"{_name(rows[0]['x'])}: breaks the rule that {rule}"
-    if progress is not None:
-        progress(CHECK_STEPS)
     return None
-
-
-CHECK_STEPS = 1 + len(LOAD_CHECKS)
-"""The steps :func:`first_problem` counts: the scan of the entities, then each load check."""
 
 
 def _name(iri: str) -> str:

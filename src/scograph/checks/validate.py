@@ -29,7 +29,7 @@ def validate_file(path: Path | None = None, paper_text: str | None = None) -> in
     """Validate a claims file; return the number of entities checked, or raise ValidationFailed."""
     from .references import check_claims
     from .shacl import shacl_problems
-    from ..rdf.mapping import graph_to_claims
+    from ..rdf.reading import graph_to_claims
     from .quotes import check_quotes
     from ..store import parse_turtle
 

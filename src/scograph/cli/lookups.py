@@ -45,8 +45,13 @@ def demands(country: CountryOption = None, domain: DomainOption = None, theme: T
             format: FormatOption = Format.table, wide: WideOption = False, data: DataOption = None,
             endpoint: EndpointOption = None) -> None:
     """Expectations (demands) of the Central Asian members, with quotes and pages."""
-    records = load(data, endpoint).demands(country=country, domain=domain, theme=theme, speaker=speaker, source=source,
-                                           since=since, until=until, stance=stance, sort=sort, limit=limit)
+    claims = load(data, endpoint)
+    filters = dict(theme=theme, speaker=speaker, source=source, since=since, until=until, stance=stance, sort=sort,
+                   limit=limit)
+    if format is Format.json and all(value is None for value in filters.values()):
+        typer.echo(claims.demands_json(country=country, domain=domain), nl=False)  # the records' kept text
+        return
+    records = claims.demands(country=country, domain=domain, **filters)
     print_records(records, EXPECTATION_CSV if format is Format.csv else EXPECTATION_COLUMNS, format, wide)
 
 
@@ -159,10 +164,10 @@ def paths(country: CountryOption = None, domain: DomainOption = None,
         ]
         print_records(chains, columns, format, wide)
         return
-    records = claims.paths(country=country, domain=domain, start=start, end=end)
-    if format is Format.json:
-        print_records(records, [], format, wide)
+    if format is Format.json:  # printed from the records' kept text
+        typer.echo(claims.paths_json(country=country, domain=domain, start=start, end=end), nl=False)
         return
+    records = claims.paths(country=country, domain=domain, start=start, end=end)
     columns = [
         Column("driver", lambda r: r["driver"]["id"]),
         Column("expectation", lambda r: r["expectation"]["id"]),

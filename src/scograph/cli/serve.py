@@ -28,6 +28,7 @@ def serve(
     max_client_connections: Annotated[int, typer.Option(help="Open connections from one client address (503 above).")] = 32,
     cors: Annotated[list[str] | None, typer.Option(help="Let browser scripts from this origin read the answers (repeatable; * for any).", metavar="ORIGIN")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", help="No access log on stderr.")] = False,
+    by_source: Annotated[bool, typer.Option("--by-source", help="Also hold one named graph per cited source and paper (as `export --format trig`), for FROM, FROM NAMED and GRAPH.")] = False,
 ) -> None:
     """Serve the graph: a read-only SPARQL endpoint at /sparql and a page for every entity at /id/ID."""
     from ..server import ServerSettings, is_loopback, make_server
@@ -36,7 +37,7 @@ def serve(
                               max_result_bytes=max_result_bytes, max_request_bytes=max_request_bytes,
                               request_timeout=request_timeout, workers=workers, worker_memory_mb=worker_memory,
                               max_connections=max_connections, max_client_connections=max_client_connections,
-                              cors=tuple(cors or ()), quiet=quiet)
+                              cors=tuple(cors or ()), quiet=quiet, by_source=by_source)
     if not is_loopback(host):
         typer.echo(f"warning: listening on {host}: anyone who can reach this machine can query the graph", err=True)
     server = make_server(settings, log=lambda message: typer.echo(message, err=True))

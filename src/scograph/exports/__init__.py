@@ -58,7 +58,7 @@ from .choices import (
 from .escaping import spelt, xml_attr, xml_text
 from .gexf import NODE_COLOURS, node_size, write_gexf
 from .graphml import write_graphml
-from .networks import Attribute, Edge, Network, Node, scalar
+from .networks import Attribute, Edge, Network, Node
 from .statement_networks import (
     actor_congruence_network,
     actor_theme_network,
@@ -95,7 +95,7 @@ __all__ = [
     "NETWORK_FORMATS", "NODE_COLOURS", "RDF_FORMATS", "STATEMENT_COLUMNS", "Attribute", "Edge", "ExportFormat",
     "ExportResult", "Filters", "Holders", "Network", "Selector", "NetworkName", "Node", "Normalization", "actor_congruence_network",
     "actor_theme_network", "build_network", "chains_network", "check_combination", "csv_paths", "date_span",
-    "emitter", "export", "full_network", "holder_states", "node_size", "rdf_text", "scalar", "select_findings",
+    "emitter", "export", "full_network", "holder_states", "node_size", "rdf_text", "select_findings",
     "select_statements", "spelt", "statement_rows", "statement_span", "Statements", "theme_cooccurrence_network", "to_rdf_text",
     "write_edges_csv", "write_gexf", "write_graphml", "write_nodes_csv", "write_statements", "xml_attr", "xml_text",
 ]

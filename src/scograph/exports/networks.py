@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from enum import Enum
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -80,27 +79,8 @@ class Network:
 
 
 _GRAPHML_TYPES = {bool: "boolean", int: "int", float: "double", str: "string"}
-_KNOWN_TYPES = {"page": int, "weight": float, "demands": int, "shared": int}
 NODE_ORDER = ["label", "label_zh", "type", "kind", "country", "domain", "level", "model", "page", "date", "demands"]
 EDGE_ORDER = ["label", "relation", "weight", "basis", "shared", "themes", "expectations"]
-
-
-def scalar(name: str, value: Any) -> Any:
-    """A typed scalar for an attribute: numbers from the projection's strings, lists joined by '; '."""
-    if value is None:
-        return None
-    if isinstance(value, (list, tuple, set, frozenset)):
-        return "; ".join(sorted(str(v) for v in value)) if value else None
-    wanted = _KNOWN_TYPES.get(name)
-    if wanted is not None and not isinstance(value, bool):
-        try:
-            return wanted(value)
-        except (TypeError, ValueError):
-            return str(value)
-    for kind in (bool, int, float, str):  # exactly these types: a str-valued Enum becomes its str
-        if isinstance(value, kind):
-            return kind(value.value if isinstance(value, Enum) else value)
-    return str(value)
 
 
 def schema(rows: Iterable[dict], order: list[str]) -> list[Attribute]:
@@ -113,12 +93,3 @@ def schema(rows: Iterable[dict], order: list[str]) -> list[Attribute]:
                 types[name] = "double" if {seen, kind} == {"int", "double"} else "string"
     rank = {name: i for i, name in enumerate(order)}
     return [Attribute(n, types[n]) for n in sorted(types, key=lambda n: (rank.get(n, len(rank)), n))]
-
-
-def typed(attrs: dict) -> dict:
-    kept = {}
-    for name, value in attrs.items():
-        value = scalar(name, value)
-        if value is not None and value != "":
-            kept[name] = value
-    return kept

@@ -14,7 +14,9 @@ if TYPE_CHECKING:  # pragma: no cover
 def to_rdf_text(graph: "ClaimsGraph", fmt: ExportFormat) -> str:
     """The claims graph as Turtle, N-Triples (sorted lines), TriG (one graph per source) or JSON-LD."""
     if fmt is ExportFormat.ttl:
-        return graph.rdf.serialize(format="longturtle")
+        from ..rdf.turtle import turtle_text
+
+        return turtle_text(graph.rdf)
     if fmt is ExportFormat.nt:
         from rdflib.compare import to_canonical_graph
 

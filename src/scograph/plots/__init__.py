@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import NotInstalled, UsageError
+from ..inputs import parse_choice
 
 if TYPE_CHECKING:
     from ..graph import ClaimsGraph
@@ -87,17 +88,10 @@ class Rendered:
         return f"wrote {output} ({self.picture.value}, {self.format.value}: {self.width}×{self.height} px)"
 
 
-def _parse(enum, value, what: str):
-    try:
-        return enum(value.value if isinstance(value, Enum) else value)
-    except ValueError:
-        raise UsageError(f"unknown {what} {value!r}; valid: {', '.join(m.value for m in enum)}") from None
-
-
 def format_for(output: Path | str, fmt: PictureFormat | str | None) -> PictureFormat:
     """The format asked for, or the one ``output``'s suffix names."""
     if fmt is not None:
-        return _parse(PictureFormat, fmt, "picture format")
+        return parse_choice(PictureFormat, fmt, "picture format", exact=True)
     suffix = Path(output).suffix.lower().lstrip(".")
     if suffix == "htm":
         suffix = "html"
@@ -120,7 +114,7 @@ def drawing(graph: "ClaimsGraph", picture: Picture | str, *, lang: str = "en", *
     """The data and the :class:`~scograph.plots.draw.Drawing` of one picture."""
     from . import data
 
-    picture = _parse(Picture, picture, "picture")
+    picture = parse_choice(Picture, picture, "picture", exact=True)
     data.check_lang(lang)
     _check_options(picture, options)
     given = {k: v for k, v in options.items() if k in OPTIONS[picture] and v is not None}
@@ -162,7 +156,7 @@ def render(graph: "ClaimsGraph", picture: Picture | str, fmt: PictureFormat | st
     ``options``: ``country``, ``theme`` (sankey), ``domain``, ``network`` and ``normalize``
     (network), ``period`` (timeline: year, quarter or month), ``group_demands`` (heatmap, timeline).
     """
-    fmt = _parse(PictureFormat, fmt, "picture format")
+    fmt = parse_choice(PictureFormat, fmt, "picture format", exact=True)
     numbers, made, family = drawing(graph, picture, lang=lang, **options)
     import matplotlib
 
@@ -173,7 +167,7 @@ def render(graph: "ClaimsGraph", picture: Picture | str, fmt: PictureFormat | st
             svg = _svg(made)
             body = svg.encode("utf-8") if fmt is PictureFormat.svg else _html(numbers, svg, lang).encode("utf-8")
     width, height = made.size
-    return Rendered(_parse(Picture, picture, "picture"), fmt, body, width, height, numbers.title, made.labels)
+    return Rendered(parse_choice(Picture, picture, "picture", exact=True), fmt, body, width, height, numbers.title, made.labels)
 
 
 def write(graph: "ClaimsGraph", picture: Picture | str, output: Path | str, fmt: PictureFormat | str | None = None,

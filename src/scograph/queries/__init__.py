@@ -22,7 +22,7 @@ _EXPORTS = {
     **dict.fromkeys(['NamedQuery', 'Parameter', 'PARAM_SYNTAX', 'NAME_PATTERN', 'parse_header', 'query_from_text', 'load_query', 'queries_dir', 'named_queries', 'named_query', 'listing'], "catalogue"),
     **dict.fromkeys(['Term', 'Kind', 'KINDS', 'bind', 'parse_assignments'], "params"),
     **dict.fromkeys(['prepare', 'query_form', 'evaluate', 'run', 'fetch', 'declare_prefixes', 'prefilled_text', '_bound_text'], "evaluation"),
-    **dict.fromkeys(['Result', 'Row', 'ResultFormat', 'SOLUTION_FORMATS', 'GRAPH_FORMATS', 'check_format', 'display', 'to_json', 'to_csv', 'to_tsv', 'to_table', 'to_rdf', 'write', 'serialize'], "results"),
+    **dict.fromkeys(['Result', 'Row', 'plain', 'ResultFormat', 'SOLUTION_FORMATS', 'GRAPH_FORMATS', 'check_format', 'display', 'to_json', 'to_csv', 'to_tsv', 'to_table', 'to_rdf', 'write', 'serialize'], "results"),
 }
 __all__ += [name for name in _EXPORTS if not name.startswith('_')]
 

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import EndpointError, SparqlSyntaxError, UsageError
 from ..terms import PREFIXES
 from . import text as sparql_text
+from . import binding as sparql_binding
 from .catalogue import NamedQuery
 from .params import KINDS, bind
 from .results import Result
@@ -166,9 +167,9 @@ def query_form(query: NamedQuery) -> str:
 
 
 def _bound(query: NamedQuery, bindings: Mapping[str, Any] | None, substitute: bool) -> tuple[str, dict]:
-    """The text to run and the engine's substitutions: see :func:`scograph.queries.text.bind`."""
+    """The text to run and the engine's substitutions: see :func:`scograph.queries.binding.bind`."""
     try:
-        return sparql_text.bind(read_query(query.text), dict(bindings or {}), substitute)
+        return sparql_binding.bind(read_query(query.text), dict(bindings or {}), substitute)
     except (sparql_text.QueryTextError, ValueError, TypeError) as error:
         raise UsageError(f"{query.where}: {error}") from None
 
@@ -192,7 +193,7 @@ def prefilled_text(query: NamedQuery, claims: "ClaimsGraph") -> str:
         return query.text
     block = "\n  # The parameters, bound to their defaults: change them here."
     if defaults:
-        block += "\n " + sparql_text.values_block(defaults)
+        block += "\n " + sparql_binding.values_block(defaults)
     for parameter in required:
         block += (f"\n  # ?{parameter.name} ({parameter.kind}) is unbound, so every value answers; bind it with "
                   f"VALUES ?{parameter.name} {{ ... }}")

@@ -48,6 +48,19 @@ class Result:
     def __bool__(self) -> bool:
         return bool(self.answer) if self.form == "ASK" else len(self) > 0
 
+    def records(self):
+        """The rows as plain Python values (:func:`plain`), one dict per row by variable: a
+        :class:`~scograph.frames.RecordList`, so ``.to_pandas()`` gives a DataFrame. An ASK gives
+        ``[{"answer": True}]``; a CONSTRUCT or DESCRIBE its triples as ``subject``, ``predicate``, ``object``."""
+        from ..frames import RecordList
+
+        if self.form == "ASK":
+            return RecordList([{"answer": bool(self.answer)}])
+        if self.form != "SELECT":
+            return RecordList({"subject": plain(t.subject), "predicate": plain(t.predicate), "object": plain(t.object)}
+                           for t in self.triples)
+        return RecordList({name: plain(term) for name, term in zip(self.variables, row)} for row in self.rows)
+
     def __repr__(self) -> str:
         size = self.answer if self.form == "ASK" else f"{len(self)} {'rows' if self.form == 'SELECT' else 'triples'}"
         return f"<Result {self.form}: {size}>"
@@ -146,6 +159,57 @@ def display(term) -> str:
     if kind == "bnode":
         return f"_:{term.value}"
     return _lexical(term)
+
+
+_XSD_INTEGERS = {terms.XSD + name for name in (
+    "integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger", "negativeInteger",
+    "nonPositiveInteger", "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte")}
+
+
+def plain(term) -> Any:
+    """A term as a plain Python value, as the records give it.
+
+    Entity IRIs become their ids and the vocabulary's concepts their short names (``security``,
+    ``stated``), other IRIs their text and blank nodes ``_:label``; literals by datatype: integers
+    ``int``, ``xsd:decimal`` ``decimal.Decimal`` (exact), ``xsd:double``/``float`` ``float``,
+    ``xsd:boolean`` ``bool``, ``xsd:date`` ``datetime.date``, ``xsd:dateTime`` ``datetime.datetime``;
+    everything else (text in any language, ``xsd:gYear`` …) its lexical form as ``str``. A literal
+    that is not valid for its datatype stays ``str``. Unbound is ``None``.
+    """
+    if term is None:
+        return None
+    kind = _kind(term)
+    if kind == "uri":
+        text = term.value
+        return text[len(terms.ENTITY):] if text.startswith(terms.ENTITY) else terms.CONCEPT_NAMES.get(text, text)
+    if kind == "bnode":
+        return f"_:{term.value}"
+    datatype = getattr(getattr(term, "datatype", None), "value", "")
+    text = _lexical(term)
+    try:
+        if datatype in _XSD_INTEGERS:
+            return int(text)
+        if datatype == terms.XSD + "decimal":
+            from decimal import Decimal
+
+            return Decimal(text)
+        if datatype in (terms.XSD + "double", terms.XSD + "float"):
+            return float(text)
+        if datatype == terms.XSD + "boolean":
+            return text.strip() in ("true", "1")
+        if datatype == terms.XSD + "date":
+            from datetime import date
+
+            return date.fromisoformat(text)
+        if datatype == terms.XSD + "dateTime":
+            from datetime import datetime
+
+            return datetime.fromisoformat(text)
+    except ArithmeticError:  # decimal.InvalidOperation
+        return text
+    except ValueError:
+        return text
+    return text
 
 
 def _rows(result: Result) -> tuple[list[str], list[dict]]:

@@ -92,13 +92,14 @@ def trig_text(dataset: "Dataset") -> str:
     from rdflib import Graph
 
     from ..terms import PREFIXES, bind_prefixes
+    from .turtle import turtle_text
 
     def body(triples) -> str:
         part = Graph()
         bind_prefixes(part)
         for triple in triples:
             part.add(triple)
-        lines = part.serialize(format="longturtle").splitlines()
+        lines = turtle_text(part).splitlines()
         kept = [line for line in lines if not line.upper().startswith(("PREFIX ", "@PREFIX "))]
         return "\n".join(kept).strip("\n")  # not indented: a long literal may span lines
 
@@ -111,3 +112,24 @@ def trig_text(dataset: "Dataset") -> str:
     if len(dataset.default_graph):
         out.append(f"\n{{\n{body(dataset.default_graph)}\n}}\n")
     return "".join(out)
+
+
+def dataset_parts(dataset: "Dataset", default: str | None = None) -> list[tuple[str | None, Any]]:
+    """Each graph of the dataset as ``(name, pyoxigraph triples)``, in the order of :func:`trig_text`.
+
+    The default graph comes last, named ``default`` (None: the store's default graph). What a
+    Graph Store is sent (:func:`scograph.store.push.push_graphs`).
+    """
+    import pyoxigraph as ox
+
+    def triples(graph) -> list:
+        return [quad.triple for quad in ox.parse(graph.serialize(format="nt", encoding="utf-8"),
+                                                 format=ox.RdfFormat.N_TRIPLES)]
+
+    default_id = dataset.default_graph.identifier
+    named = sorted((g for g in dataset.graphs() if g.identifier != default_id and len(g)),
+                   key=lambda g: str(g.identifier))
+    parts: list[tuple[str | None, Any]] = [(str(g.identifier), triples(g)) for g in named]
+    if len(dataset.default_graph):
+        parts.append((default, triples(dataset.default_graph)))
+    return parts

@@ -1,4 +1,4 @@
-"""Claims objects ⇄ RDF triples, both ways, from one table of field mappings.
+"""Claims objects → RDF triples, by one table of field mappings (:mod:`.reading` reads them back by the same table).
 
 Every entity is an IRI in the ``ENTITY`` namespace. Value objects get IRIs derived
 from their content, so that the graph has no blank nodes but author lists and
@@ -14,7 +14,6 @@ the same claims always give the same triples:
 from __future__ import annotations
 
 import hashlib
-from decimal import Decimal
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +24,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 from .. import model as m
 from .. import terms
 from ..terms import bind_prefixes
+from .turtle import decimal_lexical, turtle_text
 
 # The rdflib namespaces of terms' IRIs, for the code that builds rdflib graphs.
 SCO, ENTITY, BIBO, OA = (Namespace(iri) for iri in (terms.SCO, terms.ENTITY, terms.BIBO, terms.OA))
@@ -171,7 +171,7 @@ CLASSES: dict[type, list[URIRef]] = {
     cls: [SCO[terms.ENTITY_CLASSES[kind]], *_ALSO_TYPED.get(cls, [])] for kind, cls in m.ENTITY_TYPES.items()
 }
 """Model class -> its RDF classes, its own class first (a paper is also a source)."""
-_CLAIMS_FIELD = {cls: terms.ENTITY_TABLES[kind] for kind, cls in m.ENTITY_TYPES.items()}
+CLAIMS_FIELD = {cls: terms.ENTITY_TABLES[kind] for kind, cls in m.ENTITY_TYPES.items()}
 
 
 def iri(entity_id: str) -> URIRef:
@@ -286,8 +286,8 @@ def _add_field(graph: Graph, subject: URIRef, entity: m.Entity, field: FieldMap,
     elif kind == "int":
         graph.add((subject, p, Literal(value)))
     elif kind == "float":
-        # xsd:decimal with the shortest exact digits: rdflib's Turtle writer rounds xsd:double.
-        graph.add((subject, p, Literal(format(Decimal(repr(float(value))), "f"), datatype=XSD.decimal)))
+        # xsd:decimal (rdflib's Turtle writer rounds xsd:double), in the engine's one lexical form.
+        graph.add((subject, p, Literal(decimal_lexical(value), datatype=XSD.decimal)))
     elif kind == "date":
         graph.add((subject, p, _date_literal(value)))
     elif kind == "year":
@@ -352,182 +352,4 @@ def claims_to_graph(claims: m.Claims) -> Graph:
 
 def claims_to_turtle(claims: m.Claims) -> str:
     """Deterministic Turtle: the same claims always give the same text."""
-    return claims_to_graph(claims).serialize(format="longturtle")
-
-
-# --------------------------------------------------------------------- RDF -> objects
-
-
-def _one(graph: Graph, subject, predicate, lang: str | None = None):
-    values = [
-        o for o in graph.objects(subject, predicate)
-        if lang is None or (isinstance(o, Literal) and o.language == lang)
-    ]
-    if len(values) > 1:
-        raise ValueError(f"{subject} has {len(values)} values for {predicate}, expected one")
-    return values[0] if values else None
-
-
-def _read_evidence(graph: Graph, owner) -> list[dict]:
-    items = []
-    voices = {concept: key for key, concept in VOICES.items()}
-    for node in graph.objects(owner, SCO.evidence):
-        note = _one(graph, node, SCO.footnote)
-        source = _one(graph, node, SCO.citedSource)
-        voice = _one(graph, node, SCO.voice)
-        speaker, date, occasion = (_one(graph, node, p) for p in (SCO.speaker, DCTERMS.date, SCO.occasion))
-        item = {
-            "quote": str(_one(graph, node, SCO.quote)),
-            "page": int(_one(graph, node, SCO.page)),
-            "note": int(note) if note is not None else None,
-            "source": entity_id(source) if source is not None else None,
-            "paper": entity_id(_one(graph, node, PROV.wasQuotedFrom)),
-            "speaker": entity_id(speaker) if speaker is not None else None,
-            "date": str(date) if date is not None else None,
-            "occasion": entity_id(occasion) if occasion is not None else None,
-        }
-        if voice is not None:
-            if voice not in voices:
-                raise ValueError(f"{node}: {voice} is not a valid voice")
-            item["voice"] = voices[voice]
-        target = _one(graph, node, OA.hasTarget)
-        selector = _one(graph, target, OA.hasSelector) if target is not None else None
-        if selector is not None:
-            prefix, suffix = _one(graph, selector, OA.prefix), _one(graph, selector, OA.suffix)
-            item["anchor"] = {"prefix": str(prefix) if prefix is not None else "",
-                              "suffix": str(suffix) if suffix is not None else ""}
-        items.append(item)
-    return items
-
-
-def _read_field(graph: Graph, subject: URIRef, field: FieldMap) -> Any:
-    p, kind = field.predicate, field.kind
-    if kind.startswith("lang:"):
-        value = _one(graph, subject, p, lang=kind[5:])
-        return str(value) if value is not None else None
-    if kind in ("text", "title", "date"):
-        value = _one(graph, subject, p)
-        return str(value) if value is not None else None
-    if kind == "texts":
-        return [str(v) for v in graph.objects(subject, p)]
-    if kind in ("int", "year"):
-        value = _one(graph, subject, p)
-        return int(str(value)) if value is not None else None
-    if kind == "float":
-        value = _one(graph, subject, p)
-        return float(str(value)) if value is not None else None
-    if kind == "ref":
-        value = _one(graph, subject, p)
-        return entity_id(value) if value is not None else None
-    if kind == "refs":
-        return [entity_id(v) for v in graph.objects(subject, p)]
-    if kind == "enum":
-        value = _one(graph, subject, p)
-        if value is None:
-            return None
-        by_concept = {concept: key for key, concept in field.concepts.items()}
-        if value not in by_concept:
-            raise ValueError(f"{subject}: {value} is not a valid {field.name}")
-        return by_concept[value]
-    if kind == "authors":
-        head = _one(graph, subject, p)
-        return [str(a) for a in Collection(graph, head)] if head is not None else []
-    if kind == "evidence":
-        return _read_evidence(graph, subject)
-    if kind == "links":
-        links = []
-        for target in graph.objects(subject, p):
-            node = link_iri(subject, p, entity_id(target))
-            basis = _one(graph, node, SCO.basis)
-            rationale = _one(graph, node, SCO.rationale, lang="en")
-            links.append({
-                "target": entity_id(target),
-                "basis": {c: k for k, c in BASES.items()}.get(basis, basis),
-                "evidence": _read_evidence(graph, node),
-                "rationale": str(rationale) if rationale is not None else None,
-            })
-        return links
-    if kind == "citations":
-        return [
-            {
-                "paper": entity_id(_one(graph, node, SCO.inPaper)),
-                "page": int(_one(graph, node, SCO.page)),
-                "note": int(_one(graph, node, SCO.footnote)),
-            }
-            for node in graph.objects(subject, p)
-        ]
-    if kind == "sections":
-        return [
-            {
-                "id": str(node).rsplit("/", 1)[-1],
-                "label_zh": str(_one(graph, node, RDFS.label, "zh")),
-                "label_en": str(_one(graph, node, RDFS.label, "en")),
-                "first_page": int(_one(graph, node, BIBO.pageStart)),
-                "last_page": int(_one(graph, node, BIBO.pageEnd)),
-            }
-            for node in graph.objects(subject, p)
-        ]
-    raise AssertionError(kind)  # pragma: no cover
-
-
-def _model_for(types: set) -> type | None:
-    for kind, classes in CLASSES.items():  # papers before sources
-        if classes[0] in types:
-            return kind
-    return None
-
-
-def read_entity(graph: Graph, subject: URIRef, kind: type) -> m.Entity:
-    data: dict[str, Any] = {"id": entity_id(subject)}
-    if kind is m.Actor:
-        types = set(graph.objects(subject, RDF.type))
-        kinds = [k for k, c in ACTOR_CLASSES.items() if c in types]
-        if len(kinds) != 1:
-            raise ValueError(f"{subject} needs exactly one actor class, has {len(kinds)}")
-        data["kind"] = kinds[0]
-    for field in FIELDS[kind]:
-        value = _read_field(graph, subject, field)
-        if value is not None and value != []:
-            data[field.name] = value
-    return kind.model_validate(data)
-
-
-def graph_to_claims(graph: Graph) -> m.Claims:
-    """Read every entity in ``graph`` back into objects (raises pydantic's ValidationError or ValueError)."""
-    buckets: dict[str, list] = {name: [] for name in m.Claims.model_fields}
-    subjects = {s for s in graph.subjects(RDF.type, None) if isinstance(s, URIRef)}
-    for subject in sorted(subjects):
-        kind = _model_for(set(graph.objects(subject, RDF.type)))
-        if kind is None:
-            continue
-        buckets[_CLAIMS_FIELD[kind]].append(read_entity(graph, subject, kind))
-    return m.Claims(**buckets)
-
-
-DESCRIBE_ENTITY = """
-# An entity with its evidence (and their annotation targets), qualified links (and their evidence),
-# author list, footnotes, sections.
-CONSTRUCT { ?s ?p ?o } WHERE {
-  { ?x ?p ?o BIND(?x AS ?s) }
-  UNION { ?x sco:evidence ?s . ?s ?p ?o }
-  UNION { ?x sco:evidence/oa:hasTarget ?s . ?s ?p ?o }
-  UNION { ?x sco:evidence/oa:hasTarget/oa:hasSelector ?s . ?s ?p ?o }
-  UNION { ?s a sco:Link ; rdf:subject ?x . ?s ?p ?o }
-  UNION { ?link a sco:Link ; rdf:subject ?x ; sco:evidence ?s . ?s ?p ?o }
-  UNION { ?link a sco:Link ; rdf:subject ?x ; sco:evidence/oa:hasTarget ?s . ?s ?p ?o }
-  UNION { ?link a sco:Link ; rdf:subject ?x ; sco:evidence/oa:hasTarget/oa:hasSelector ?s . ?s ?p ?o }
-  UNION { ?x bibo:authorList/rdf:rest* ?s . ?s ?p ?o }
-  UNION { ?x sco:citedAt ?s . ?s ?p ?o }
-  UNION { ?x dcterms:hasPart ?s . ?s ?p ?o }
-}"""
-
-
-def read_entity_from(store, entity_id_: str, kind: str) -> m.Entity:
-    """One entity read from a store: its description (with its evidence and links) into a typed object."""
-    from ..store import IRI
-
-    graph = Graph()
-    graph.parse(data=store.construct(DESCRIBE_ENTITY, {"x": IRI(str(iri(entity_id_)))}), format="nt")
-    model_class = {"paper": m.Paper, **{name: cls for cls, name in
-                   ((c, c.__name__.lower()) for c in CLASSES)}}[kind]
-    return read_entity(graph, iri(entity_id_), model_class)
+    return turtle_text(claims_to_graph(claims))

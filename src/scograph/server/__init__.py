@@ -152,10 +152,13 @@ def make_server(settings: ServerSettings, log=None) -> ScographServer:
     _check_stack()
     log = log or (lambda message: None)
     claims = ClaimsGraph.load(settings.data)
-    data, path = read_data(settings.data)
-    key = cache.content_key(data)
-    large = len(data) > cache.LARGE_FILE_BYTES and cache.open_prepared(key) is not None
-    source = DataSource(path, None if large else data, key if large else None)
+    key = claims.content_key  # set when the graph is answered from a prepared index
+    if not settings.by_source and key is not None and cache.open_prepared(key) is not None:
+        source = DataSource(claims.path, None, key, None)  # a large file: never read whole again
+    else:
+        # Named graphs are loaded beside the data in each worker's memory: a prepared index is read-only.
+        data, path = read_data(settings.data)
+        source = DataSource(path, data, None, _source_graphs(claims) if settings.by_source else None)
     site = Site(claims, settings)
     sock = _bind(settings)  # bound first: a port in use fails before workers start
     try:
@@ -164,6 +167,17 @@ def make_server(settings: ServerSettings, log=None) -> ScographServer:
         sock.close()
         raise
     return ScographServer(settings, site, workers, sock)
+
+
+def _source_graphs(claims) -> bytes:
+    """The claims' named graphs, one per source (:func:`scograph.rdf.datasets.source_dataset`), as N-Quads."""
+    import pyoxigraph as ox
+
+    from ..rdf.datasets import dataset_parts, source_dataset
+
+    quads = (ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(name))
+             for name, triples in dataset_parts(source_dataset(claims)) if name is not None for t in triples)
+    return ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
 
 
 class BackgroundServer:

@@ -277,7 +277,10 @@ def _answer_query(store, job: QueryJob, max_rows: int, max_bytes: int) -> Answer
     known = {graph.value for graph in store.named_graphs()}
     for iri in defaults + named:
         if iri not in known:
-            held = "it has only the default graph" if not known else f"its graphs: {', '.join(sorted(known))}"
+            names = sorted(known)
+            held = ("it has only the default graph" if not known else f"its graphs: {', '.join(names[:3])}"
+                    + (f" … ({len(names)} in all; SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{}} }} lists them)"
+                       if len(names) > 3 else ""))
             raise Refusal(403, f"{NO_REMOTE}: <{iri}> is not a graph of this store ({held})")
     # The dataset is always given to the engine, so that it never applies a FROM of its own
     # reading: the graphs it queries are the ones checked here.

@@ -41,6 +41,8 @@ class ServerSettings:
     """Origins whose browser scripts may read the answers (``*``: any); none by default."""
     quiet: bool = False
     """No access log on stderr."""
+    by_source: bool = False
+    """Hold one named graph per source (as ``export --format trig`` splits the claims) beside the default graph."""
 
     def check(self) -> None:
         if not 0 <= self.port <= 65535:

@@ -272,7 +272,7 @@ class Site:
         """The triples that describe an IRI, as pyoxigraph triples: its own, its evidence and links, and those pointing at it."""
         import pyoxigraph as ox
 
-        from ..rdf.mapping import DESCRIBE_ENTITY
+        from ..rdf.reading import DESCRIBE_ENTITY
         from ..store import IRI
 
         store = self.claims.store

@@ -41,6 +41,8 @@ class DataSource:
     path: Path
     data: bytes | None = None
     prepared_key: str | None = None
+    named_graphs: bytes | None = None
+    """N-Quads of the named graphs to hold beside the default graph (``serve --by-source``), loaded in memory."""
 
 
 @dataclass(frozen=True)
@@ -115,7 +117,12 @@ def _open_store(source: DataSource):
         if store is not None:
             return store
         source = DataSource(source.path, source.path.read_bytes())
-    return OxigraphStore.from_turtle(source.data, source.path).store
+    store = OxigraphStore.from_turtle(source.data, source.path).store
+    if source.named_graphs:
+        import pyoxigraph as ox
+
+        store.load(source.named_graphs, format=ox.RdfFormat.N_QUADS)
+    return store
 
 
 def isolate_network() -> bool:

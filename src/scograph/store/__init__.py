@@ -132,14 +132,6 @@ def http_url(url: str, what: str, example: str):
     return parts
 
 
-def sparql_term(value: Any) -> str:
-    """A value (:class:`IRI`, :class:`LangString`, str, int, bool, a pyoxigraph or rdflib term) as a
-    SPARQL term, written by pyoxigraph; a string that is not a valid IRI as an :class:`IRI` is a ValueError."""
-    from ..queries.text import term
-
-    return str(term(value))
-
-
 def bind(query: str, bindings: dict[str, Any] | None) -> str:
     """The query with ``bindings`` as a VALUES block of terms written by pyoxigraph, opening its WHERE group.
 
@@ -150,9 +142,10 @@ def bind(query: str, bindings: dict[str, Any] | None) -> str:
     if not bindings:
         return query
     from ..queries import text as sparql_text
+    from ..queries.binding import bind as bound
 
     try:
-        return sparql_text.bind(sparql_text.read(query), bindings)[0]
+        return bound(sparql_text.read(query), bindings)[0]
     except sparql_text.QueryTextError as error:
         from ..errors import UsageError
 
@@ -161,6 +154,6 @@ def bind(query: str, bindings: dict[str, Any] | None) -> str:
 
 def values_clause(variable: str, iris: list[str]) -> str:
     """A VALUES block of IRIs, each written by pyoxigraph (which refuses a string that is not an IRI)."""
-    from ..queries.text import iri_values
+    from ..queries.binding import iri_values
 
     return iri_values(variable, iris)

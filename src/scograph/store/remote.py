@@ -1,4 +1,4 @@
-"""Remote stores over HTTP: a SPARQL 1.1 query endpoint, and a Graph Store to push a file to."""
+"""Remote stores over HTTP: a SPARQL 1.1 query endpoint (pushing to a Graph Store is :mod:`.push`)."""
 
 from __future__ import annotations
 
@@ -6,13 +6,10 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from ..errors import EndpointError, UsageError
+from ..errors import EndpointError
 from ..queries.formats import MAX_REMOTE_ANSWER_BYTES, parse_graph, parse_solutions, read_capped
 from ..terms import SPARQL_PREFIXES
 from . import IRI, ClaimStore, LangString, bind, http_url, numeric_value
-
-_IRI_FORBIDDEN = set('<>"{}|^`\\ \t\n\r')
-
 
 class SparqlEndpointStore(ClaimStore):
     """A remote SPARQL 1.1 endpoint (Oxigraph, Fuseki, GraphDB, Virtuoso …) over the SPARQL Protocol."""
@@ -77,23 +74,6 @@ def _plain(term) -> Any:
     return str(term)
 
 
-def push_turtle(store_url: str, data: bytes, graph: str | None = None, timeout: float = 60.0) -> str:
-    """Replace the default graph (or the named ``graph``) of a SPARQL 1.1 Graph Store with ``data``.
-
-    Returns the URL written to.
-    """
-    from urllib.parse import quote, urlsplit
-    from urllib.request import Request
-
-    parts = http_url(store_url, "graph store", "http://127.0.0.1:7878/store")
-    if graph is not None and (_IRI_FORBIDDEN & set(graph) or not urlsplit(graph).scheme):
-        _bad_graph(graph)
-    target = store_url + ("&" if parts.query else "?") + ("default" if graph is None else "graph=" + quote(graph, safe=""))
-    request = Request(target, data=data, method="PUT", headers={"Content-Type": "text/turtle; charset=utf-8"})
-    _send(request, target, timeout, None)
-    return target
-
-
 def _send(request, target: str, timeout: float, max_bytes: int | None) -> tuple[bytes, str]:
     """The one HTTP path: send ``request``; the answer (read up to ``max_bytes``, or drained) and its media type.
 
@@ -117,6 +97,3 @@ def _send(request, target: str, timeout: float, max_bytes: int | None) -> tuple[
     except ValueError as error:  # http.client's InvalidURL: a URL urllib took and HTTP cannot send
         raise EndpointError(f"cannot send a request to {target}: {error}") from None
 
-
-def _bad_graph(graph: str):
-    raise UsageError(f"not an absolute IRI for --graph: {graph!r}; e.g. https://w3id.org/scograph/graph/chen-zeng-2019")
