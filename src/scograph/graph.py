@@ -19,6 +19,7 @@ from collections import defaultdict
 from functools import cached_property
 from pathlib import Path
 
+from .chains import walk_chains
 from .errors import DataFileError, UsageError, suggest
 from .frames import RecordList, as_records
 from .inputs import (
@@ -28,7 +29,7 @@ from .records import TYPE_OF_CLASS, Records, text_or_none
 from .store import IRI, ClaimStore, values_clause
 from .terms import (
     ACTOR_KINDS, CONCEPT_NAMES, DOMAINS, ENTITY_CLASSES, ENTITY_TABLES, ID_SYNTAX, LEVELS,
-    NO_LEVEL, RDF, SCO, entity_id, entity_iri, is_id, link_iri, local_name,
+    NO_LEVEL, RDF, SCO, entity_id, entity_iri, is_id, local_name,
 )
 
 class ClaimsGraph:
@@ -415,55 +416,7 @@ class ClaimsGraph:
     def _chains(self, country, domain, start, end) -> list[dict]:
         start = self.resolve(start)[0] if start is not None else None
         end = self.resolve(end)[0] if end is not None else None
-        holders = self._expectation_holders(country, domain)
-        # The chain links as plain dicts, {expectation: {driver or response: basis}}: a walk of
-        # two steps needs no graph library (networkx alone took 0.08 s to import).
-        drivers: dict[str, dict[str, str | None]] = defaultdict(dict)
-        answers: dict[str, dict[str, str | None]] = defaultdict(dict)
-        broader: dict[str, str] = {}
-        if holders:
-            # Links come in narrow queries joined here, and their bases in one scan of sco:basis,
-            # found by the IRI scograph.rdf.mapping gives each link: joining each chain with its two
-            # reified links costs the engine several times more.
-            values = values_clause("e", list(holders))
-            bases = {link: CONCEPT_NAMES.get(basis)
-                     for link, basis in self.store.rows("SELECT ?link ?basis WHERE { ?link sco:basis ?basis }")}
-            for e, d in self.store.rows(f"SELECT ?e ?d WHERE {{ {values} ?e sco:shapedBy ?d }}"):
-                driver = entity_id(d)
-                drivers[entity_id(e)][driver] = bases.get(link_iri(e, "shapedBy", driver))
-            for e, r in self.store.rows(f"SELECT ?e ?r WHERE {{ {values} ?r sco:addresses ?e }}"):
-                expectation = entity_id(e)
-                answers[expectation][entity_id(r)] = bases.get(link_iri(r, "addresses", expectation))
-            for d, b in self.store.rows("SELECT ?d ?b WHERE { ?d a sco:Driver ; sco:refines ?b }"):
-                broader[entity_id(d)] = entity_id(b)
-
-        def lineage(driver: str) -> list[str]:
-            seen = [driver]
-            while broader.get(seen[-1]) and broader[seen[-1]] not in seen:
-                seen.append(broader[seen[-1]])
-            return seen
-
-        codes = self._records.codes(sorted({h for h in holders.values() if h}))
-        found = []
-        for iri, holder in holders.items():
-            expectation = entity_id(iri)
-            if expectation not in drivers or expectation not in answers:
-                continue
-            holder_id = entity_id(holder) if holder else None
-            country_code = codes[holder]["alpha2"] if holder in codes else None
-            for driver, driver_basis in drivers[expectation].items():
-                if start is not None and start != expectation and start not in lineage(driver):
-                    continue
-                for response, response_basis in answers[expectation].items():
-                    if end is not None and end not in (response, expectation):
-                        continue
-                    found.append({
-                        "driver": driver, "expectation": expectation, "response": response,
-                        "holder": holder_id, "country": country_code,
-                        "driver_basis": driver_basis, "response_basis": response_basis,
-                    })
-        found.sort(key=lambda c: (c["expectation"], c["driver"], c["response"]))
-        return found
+        return walk_chains(self.store, self._expectation_holders(country, domain), self._records.codes, start, end)
 
     def driver_lineage(self, driver_id: str) -> list[str]:
         """The driver, then every broader driver it refines."""
