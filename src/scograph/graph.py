@@ -21,7 +21,6 @@ from pathlib import Path
 
 from .chains import walk_chains
 from .errors import DataFileError, UsageError, suggest
-from .filters import Wanted
 from .frames import RecordList, as_records
 from .inputs import (
     Country, check_id, country_names, parse_actor_kind, parse_country, parse_domain, parse_finding_kind, parse_level,
@@ -286,6 +285,15 @@ class ClaimsGraph:
     def _expectation_ids(self, country: str | None, domain: str | None) -> list[str]:
         return [entity_id(iri) for iri in self._expectation_holders(country, domain)]
 
+    def _wanted(self, kind: str, filters: dict):
+        """The filters asked of a listing (:class:`scograph.filters.Wanted`), checked before the listing is made;
+        None when none is asked, so that a plain lookup does not read the filters' module."""
+        if all(value is None for value in filters.values()):
+            return None
+        from .filters import Wanted
+
+        return Wanted(self.store, kind, **filters)
+
     def _ids_of(self, rdf_class: str, extra: str = "", bindings: dict | None = None) -> list[str]:
         projected = " ".join(f"?{name}" for name in bindings or {})  # bound variables are projected (substitutions)
         rows = self.store.select(f"SELECT DISTINCT ?x {projected} WHERE {{ ?x a {rdf_class} . {extra} }} ORDER BY ?x",
@@ -301,9 +309,9 @@ class ClaimsGraph:
         ``source``, ``since``, ``until``, ``stance`` (demands and findings), ``sort`` and ``limit``,
         e.g. ``demands(country="TJ", theme="drugs", since="2019-04", sort="-date", limit=3)``.
         """
-        wanted = Wanted(self.store, "expectation", **filters)
+        wanted = self._wanted("expectation", filters)
         records = self._records_of(self._expectation_ids(country, domain))
-        return wanted.apply(sorted(records, key=_demand_order))
+        return _apply(wanted, sorted(records, key=_demand_order))
 
     def demands_json(self, country: str | None = None, domain: str | None = None) -> str:
         """:meth:`demands` as the JSON text :func:`scograph.render.to_json` writes of it, the same bytes,
@@ -320,14 +328,14 @@ class ClaimsGraph:
         """Drivers, optionally at one level; ``none`` gives those the paper lists apart from the three.
 
         A driver is on a theme when a demand it shapes is (filters: :meth:`demands`)."""
-        wanted = Wanted(self.store, "driver", **filters)
+        wanted = self._wanted("driver", filters)
         if level is None:
-            return wanted.apply(self._records_of(self._ids_of("sco:Driver")))
+            return _apply(wanted, self._records_of(self._ids_of("sco:Driver")))
         name = parse_level(level, allow_none=True)
         if name == NO_LEVEL:
-            return wanted.apply(self._records_of(self._ids_of("sco:Driver", "FILTER NOT EXISTS { ?x sco:level ?level }")))
+            return _apply(wanted, self._records_of(self._ids_of("sco:Driver", "FILTER NOT EXISTS { ?x sco:level ?level }")))
         concept = IRI(SCO + LEVELS[name])
-        return wanted.apply(self._records_of(self._ids_of("sco:Driver", "?x sco:level ?level .", {"level": concept})))
+        return _apply(wanted, self._records_of(self._ids_of("sco:Driver", "?x sco:level ?level .", {"level": concept})))
 
     @as_records
     def findings(self, country: str | None = None, about: str | None = None, kind: str | None = None,
@@ -335,7 +343,7 @@ class ClaimsGraph:
         """The authors' findings: about a country (the state, or a group it belongs to), about one entity, of one kind.
 
         A finding is on a theme when it is about the theme or a demand on it (filters: :meth:`demands`)."""
-        wanted = Wanted(self.store, "finding", **filters)
+        wanted = self._wanted("finding", filters)
         patterns, bindings = [], {}
         if country is not None:
             patterns += [values_clause("subject", self._holders(country)), "?x sco:about ?subject ."]
@@ -345,26 +353,26 @@ class ClaimsGraph:
         if kind is not None:
             bindings["kind"] = parse_finding_kind(kind)
             patterns.append("?x sco:findingKind ?kind .")
-        return wanted.apply(self._records_of(self._ids_of("sco:Finding", " ".join(patterns), bindings)))
+        return _apply(wanted, self._records_of(self._ids_of("sco:Finding", " ".join(patterns), bindings)))
 
     @as_records
     def responses(self, domain: str | None = None, **filters) -> list[dict]:
         """The responses the paper recommends, optionally in one domain.
 
         A response is on a theme when a demand it answers is (filters: :meth:`demands`)."""
-        wanted = Wanted(self.store, "response", **filters)
+        wanted = self._wanted("response", filters)
         if domain is None:
-            return wanted.apply(self._records_of(self._ids_of("sco:Response")))
+            return _apply(wanted, self._records_of(self._ids_of("sco:Response")))
         concept = IRI(SCO + parse_domain(domain))
-        return wanted.apply(self._records_of(self._ids_of("sco:Response", "?x sco:domain ?domain .", {"domain": concept})))
+        return _apply(wanted, self._records_of(self._ids_of("sco:Response", "?x sco:domain ?domain .", {"domain": concept})))
 
     @as_records
     def actors(self, kind: str | None = None, **filters) -> list[dict]:
         """The actors the paper names, optionally of one kind; filters ``theme`` (the holders and speakers of
         demands on it), ``sort`` and ``limit``."""
-        wanted = Wanted(self.store, "actor", **filters)
+        wanted = self._wanted("actor", filters)
         rdf_class = f"sco:{ACTOR_KINDS[parse_actor_kind(kind)]}" if kind else "sco:Actor"
-        return wanted.apply(self._records_of(self._ids_of(rdf_class)))
+        return _apply(wanted, self._records_of(self._ids_of(rdf_class)))
 
     @as_records
     def paths(self, country: str | None = None, domain: str | None = None,
@@ -482,6 +490,10 @@ def _load_checks(store) -> str | None:
 def _demand_order(record: dict) -> tuple:
     """A state's own demands first, then those of groups it belongs to; each part by id."""
     return (record["country"] is None, record["id"])
+
+
+def _apply(wanted, records: list[dict]) -> list[dict]:
+    return records if wanted is None else wanted.apply(records)
 
 
 def _first_problem(error: ValueError) -> str:

@@ -142,11 +142,11 @@ def prepared_index(key: str, path: Path, check=None, signature: tuple[int, ...] 
         return None
     store, may_build = _open_or_set_aside(target, path)
     if store is None and may_build:
-        from ..progress import status
+        from ..progress import progress_bar
 
         size = os.stat(path).st_size
-        with status(f"indexing {path.name} ({size / 1e6:.1f} MB) once, for later calls"):
-            store = build_prepared(key, path, check, signature)
+        with progress_bar(size, f"indexing {path.name} once, for later calls", unit="bytes") as advance:
+            store = build_prepared(key, path, check, signature, advance)
     return store
 
 
@@ -250,8 +250,9 @@ def _set_aside(target: Path) -> bool | str:
     return True
 
 
-def build_prepared(key: str, path: Path, check=None, signature: tuple[int, ...] | None = None):
+def build_prepared(key: str, path: Path, check=None, signature: tuple[int, ...] | None = None, progress=None):
     """Bulk-load the file at ``path`` into a new on-disk index for ``key``; return it opened read-only.
+    ``progress`` hears how many bytes are parsed, then that the index is being checked and compacted.
 
     The loader reads the file itself, never held whole in Python; a file written or replaced
     since its ``signature`` was taken (with ``key``) is a DataFileError, as what was loaded may
@@ -276,9 +277,11 @@ def build_prepared(key: str, path: Path, check=None, signature: tuple[int, ...] 
     try:
         building = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{key}.", suffix=".building"))
         store = ox.Store(str(building))
-        bulk_load_turtle(store, path, path)
+        bulk_load_turtle(store, path, path, progress=progress)
         if signature is not None and file_signature(os.stat(path)) != signature:
             raise DataFileError(f"{path} changed while it was being indexed; run the command again")
+        if progress is not None:
+            progress(os.stat(path).st_size, f"checking and compacting the index of {path.name}")
         store.flush()
         problem = _optimize_checking(store, check)
         if check is not None:
