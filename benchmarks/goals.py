@@ -99,13 +99,20 @@ class Figures:
         return None, "cold runs not measured (--no-cli)" if not self.any_cold else "not measured"
 
 
-def _pairs(ours: Cell | None, theirs: Cell | None, limit: float, text: str, target: str, why: str) -> Goal:
-    found = paired(ours, theirs)
+def _pairs(ours: Cell | None, theirs: Cell | None, limit: float, text: str, target: str, why: str,
+           kept: bool = False) -> Goal:
+    """A goal on paired runs; ``kept``: scograph's repeated lookups (records read) against the peer's runs."""
+    if kept and ours is not None and not ours.missing and theirs is not None and not theirs.missing:
+        seconds = ours.extra.get("kept_seconds", [])
+        found = Paired.of(seconds, theirs.seconds)
+    else:
+        seconds = ours.seconds if ours else []
+        found = paired(ours, theirs)
     if found.median is None:
         return Goal(text, target, why, NOT_RUN)
-    peer = statistics.median([a / r for a, r in zip(ours.seconds, found.ratios)])
-    return Goal(text, target, f"{fmt_seconds(ours.median)} s vs {fmt_seconds(peer)} s: {found} over"
-                f" {len(found.ratios)} pair(s)", verdict(found.median <= limit))
+    peer = statistics.median([a / r for a, r in zip(seconds, found.ratios)])
+    return Goal(text, target, f"{fmt_seconds(statistics.median(seconds[:len(found.ratios)]))} s vs {fmt_seconds(peer)} s:"
+                f" {found} over {len(found.ratios)} pair(s)", verdict(found.median <= limit))
 
 
 def evaluate(cells: list[Cell], runs: list[ColdRun], labels: list[str], sizes: dict[str, dict]) -> list[Goal]:
@@ -124,21 +131,28 @@ def evaluate(cells: list[Cell], runs: list[ColdRun], labels: list[str], sizes: d
     else:
         found.append(Goal(text, "≤ 1.6×", why_typer or why_demands, NOT_RUN))
 
-    # 1M, first time.
-    found.append(_pairs(f.cell(one, "demands", "scograph"), f.cell(one, "demands", "pyoxigraph"), 1.0,
-                        "1M: demands lookup, records made, vs the hand-written pyoxigraph query read as TSV", "≤ 1.0×",
-                        f.why_not(one, ("demands", "scograph"), ("demands", "pyoxigraph"))))
-    run, why = f.cold_run(PATHS_JSON_MADE_CLI, one)
-    found.append(Goal("1M: cold `scograph paths --country TJ --format json`, records made", "< 1.5 s",
-                      f"{run.median:.2f} s (median of {len(run.seconds)})" if run else why,
-                      verdict(run.median < 1.5 if run else None)))
+    # 1M, first time: the first lookup after indexing reads the records its pass made; a lookup
+    # that comes before the pass ends makes them on its critical path (the stricter figure).
+    ours, peer = f.cell(one, "demands", "scograph"), f.cell(one, "demands", "pyoxigraph")
+    why = f.why_not(one, ("demands", "scograph"), ("demands", "pyoxigraph"))
+    peer_text = "vs the hand-written pyoxigraph query read as TSV"
+    found.append(_pairs(ours, peer, 1.0, f"1M: first demands lookup after indexing (records made by the records pass)"
+                        f" {peer_text}", "≤ 1.0×", why, kept=True))
+    found.append(_pairs(ours, peer, 1.0, f"1M: demands lookup with every record made on its critical path {peer_text}",
+                        "≤ 1.0×", why))
     peer = f.cell(one, "paths", "pyoxigraph")
     peer_mb = peer.memory_mb if peer and not peer.missing else None
-    ours_mb = statistics.median(run.peak_mb) if run and run.peak_mb else None
-    r = ratio(ours_mb, peer_mb)
-    found.append(Goal("1M: its peak RSS vs the pyoxigraph paths peer's (chains + records queries)", "≤ 1.5×",
-                      f"{fmt_mb(ours_mb)} MB vs {fmt_mb(peer_mb)} MB = {fmt_ratio(r)}" if r else
-                      why or f.why_not(one, ("paths", "pyoxigraph")), verdict(r <= 1.5 if r else None)))
+    for template, how in ((PATHS_JSON_CLI, "after indexing (records made by the records pass)"),
+                          (PATHS_JSON_MADE_CLI, "every record made on its critical path")):
+        run, why = f.cold_run(template, one)
+        found.append(Goal(f"1M: cold `scograph paths --country TJ --format json`, {how}", "< 1.5 s",
+                          f"{run.median:.2f} s (median of {len(run.seconds)})" if run else why,
+                          verdict(run.median < 1.5 if run else None)))
+        ours_mb = statistics.median(run.peak_mb) if run and run.peak_mb else None
+        r = ratio(ours_mb, peer_mb)
+        found.append(Goal("1M: its peak RSS vs the pyoxigraph paths peer's (chains + records queries)", "≤ 1.5×",
+                          f"{fmt_mb(ours_mb)} MB vs {fmt_mb(peer_mb)} MB = {fmt_ratio(r)}" if r else
+                          why or f.why_not(one, ("paths", "pyoxigraph")), verdict(r <= 1.5 if r else None)))
 
     # Indexing.
     ours, theirs = f.cell(one, "build", "scograph"), f.cell(one, "build", "pyoxigraph")
@@ -181,7 +195,6 @@ def evaluate(cells: list[Cell], runs: list[ColdRun], labels: list[str], sizes: d
     found.append(_pairs(ours, peer, 1.0, "1M: the same export vs pyoxigraph + networkx end to end", "≤ 1×",
                         f.why_not(one, ("export", "scograph"), ("export", "pyoxigraph"))))
     for template, text, limit in ((PATHS_CLI, "1M: cold `scograph paths --country TJ` (a table)", 2.0),
-                                  (PATHS_JSON_CLI, "1M: cold `scograph paths --country TJ --format json`, records kept", 2.0),
                                   (SEARCH_CLI, "1M: `scograph search drug --limit 20 --format json` (search index kept)", 0.5)):
         run, why = f.cold_run(template, one)
         found.append(Goal(text, f"< {limit:g} s", f"{run.median:.2f} s (median of {len(run.seconds)})" if run else why,

@@ -150,6 +150,22 @@ def scograph_cache(directory: Path) -> Iterator[None]:
             os.environ["SCOGRAPH_CACHE"] = previous
 
 
+@contextlib.contextmanager
+def records_passes_held(cache: Path) -> Iterator[None]:
+    """Hold the lock of every records pass in scograph's ``cache`` directory for the duration: a
+    pass started meanwhile (scograph starts one when it creates a records file) finds it taken
+    and stops, so a lookup timed with its records made makes them alone, with no pass beside it."""
+    try:
+        import fcntl
+    except ImportError:
+        yield
+        return
+    with contextlib.ExitStack() as stack:
+        for lock in sorted(cache.glob("*.records-*.pass")):
+            fcntl.flock(stack.enter_context(open(lock, "a")), fcntl.LOCK_EX)
+        yield
+
+
 def prepared_dir(workdir: Path, engine: str) -> Path:
     return workdir / f"{engine}-prepared"
 

@@ -2,7 +2,8 @@
 
     python benchmarks/run.py                              # 10k, 100k and 1M triples: under 10 min on 2 CPUs
     python benchmarks/run.py --sizes 10k,100k --repeat 5 --json figures.json
-    python benchmarks/run.py --sizes 1M,10M --cli-runs 3  # the 10M run (synth --papers 10000), with 1M beside it
+    python benchmarks/run.py --sizes 1M,10M --repeat 2 --cli-runs 3 --skip-rdflib-above 100k --timeout 3600
+                                                          # the 10M run (synth --papers 10000), with 1M beside it
 
 For each size (synthetic corpora from ``scograph synth --seed 7``, about 1,000 triples a
 paper, generated once into ``--corpus-dir``) and each operation (build/index, open, demands
@@ -308,9 +309,10 @@ def prepare(options: Options, corpus: Path, workdir: Path, engine: str) -> float
             engines.measure(engine, "prepare", corpus, workdir, 1)
     else:
         finished = child(options, workdir, [engine, "prepare", str(corpus), "--workdir", str(workdir)])
-        if finished.code != 0:
+        if finished.timed_out or finished.code != 0:
             progress(finished.stderr)
-            raise SystemExit(f"could not prepare the {engine} store for {corpus}")
+            why = f"timed out after {options.timeout:g} s (--timeout)" if finished.timed_out else f"exit {finished.code}"
+            raise SystemExit(f"could not prepare the {engine} store for {corpus}: {why}")
     store = measuring.prepared_dir(workdir, engine)
     return measuring.directory_mb(store) if store.exists() else None
 
@@ -354,6 +356,21 @@ def forget_records(cache: Path) -> None:
         path.unlink()
 
 
+def settle_records(cache: Path, env: dict[str, str], timeout: float) -> None:
+    """Let the records passes that indexing started in ``cache`` end before anything is timed:
+    make what they would make in a process of this run's (a pass that holds the lock makes it
+    stop at once), then wait for the lock of each pass."""
+    try:
+        import fcntl
+    except ImportError:
+        return
+    for lock in cache.glob("*.records-*.pass"):
+        key = lock.name.split(".records-")[0]
+        spawn([sys.executable, "-m", "scograph.records", key], env, timeout, keep_stdout=False)
+        with open(lock, "a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)  # blocks while a background pass still holds it
+
+
 def cold_runs(options: Options) -> list[ColdRun]:
     """Fresh processes, interleaved so that a busy moment of the machine hits every command alike."""
     scograph = scograph_command()
@@ -385,21 +402,23 @@ def cold_runs(options: Options) -> list[ColdRun]:
                 run.missing = "printed no records"
             elif run.name != report.TYPER_BASELINE and not finished.stdout.strip():
                 run.missing = "printed nothing"
-        for index in range(options.cli_runs):
-            for run in runs:
-                if run.missing:
-                    continue
-                if run.forget_records:
-                    forget_records(cache)
-                finished = spawn(run.command, env, options.timeout, keep_stdout=False)
-                if finished.code != 0:
-                    run.missing = f"failed (exit {finished.code})"
-                    continue
-                run.seconds.append(finished.seconds)
-                if finished.peak_mb is not None:
-                    run.peak_mb.append(finished.peak_mb)
-            progress(f"cold runs {index + 1}/{options.cli_runs}: "
-                     + "; ".join(f"{r.name.split(' --data')[0]} {r.seconds[-1]:.3f} s" for r in runs if r.seconds))
+        settle_records(cache, env, options.timeout)
+        with measuring.records_passes_held(cache):  # the "records made" runs start no pass that outlives them
+            for index in range(options.cli_runs):
+                for run in runs:
+                    if run.missing:
+                        continue
+                    if run.forget_records:
+                        forget_records(cache)
+                    finished = spawn(run.command, env, options.timeout, keep_stdout=False)
+                    if finished.code != 0:
+                        run.missing = f"failed (exit {finished.code})"
+                        continue
+                    run.seconds.append(finished.seconds)
+                    if finished.peak_mb is not None:
+                        run.peak_mb.append(finished.peak_mb)
+                progress(f"cold runs {index + 1}/{options.cli_runs}: "
+                         + "; ".join(f"{r.name.split(' --data')[0]} {r.seconds[-1]:.3f} s" for r in runs if r.seconds))
     finally:
         shutil.rmtree(cache, ignore_errors=True)
     return runs
@@ -462,6 +481,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--repeat and --cli-runs must be at least 1")
     options = Options(args.sizes, args.operations, args.repeat, args.cli_runs, args.skip_rdflib_above, args.timeout,
                       args.corpus_dir, args.cli, args.in_process, args.rdflib_limit)
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))  # a stopped run removes its directory
     started = time.perf_counter()
     text, figures = run(options)
     figures["seconds"] = time.perf_counter() - started

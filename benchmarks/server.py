@@ -278,7 +278,8 @@ def text(figures: dict, sizes: list) -> str:
                 ok = pairs.median <= 2 and lookup["same"]
                 found.append(Goal(goal, "≤ 2×, identical", f"{fmt_seconds(remote)} s vs {fmt_seconds(local)} s: {pairs};"
                                   f" {'identical' if lookup['same'] else 'outputs differ'}", MET if ok else MISSED))
-    pushes = [(label, push) for label, push in figures["push"].items() if push["code"] == 0 and push["peak_mb"]]
+    pushes = sorted(((label, push) for label, push in figures["push"].items() if push["code"] == 0 and push["peak_mb"]),
+                    key=lambda item: item[1]["corpus_mb"])  # the smaller corpus first
     if len(pushes) >= 2:
         (small, a), (large, b) = pushes[0], pushes[-1]
         growth = b["peak_mb"] / a["peak_mb"]

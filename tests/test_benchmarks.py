@@ -102,15 +102,19 @@ def _goal(found, start):
 
 
 def test_goals_are_met_or_missed_from_the_figures():
-    cells = [Cell("1M", "demands", "scograph", [1.0, 1.2, 0.9]), Cell("1M", "demands", "pyoxigraph", [1.0, 1.0, 1.0]),
+    cells = [Cell("1M", "demands", "scograph", [1.0, 1.2, 0.9], extra={"kept_seconds": [0.5, 0.4, 0.6]}),
+             Cell("1M", "demands", "pyoxigraph", [1.0, 1.0, 1.0]),
              Cell("1M", "build", "scograph", [9.0], peaks_mb=[1000.0]),
              Cell("1M", "build", "pyoxigraph", [6.0], peaks_mb=[800.0], extra={"optimize_s": [1.0]}),
              Cell("1M", "chains", "scograph", [1.0]), Cell("1M", "chains", "rdflib", over_s=60.0),
              Cell("1M", "paths", "scograph", [1.0]), Cell("1M", "paths", "rdflib", over_s=5.0),
              Cell("10M", "build", "scograph", [120.0])]
     found = goals.evaluate(cells, [], ["1M", "10M"], {})
-    demands = _goal(found, "1M: demands lookup, records made")
+    demands = _goal(found, "1M: demands lookup with every record made")
     assert demands.result == goals.MET and "1.00× (0.90×–1.20×) over 3 pair(s)" in demands.measured
+    # The first lookup after indexing reads the records the pass made: its repeated runs are paired too.
+    first = _goal(found, "1M: first demands lookup after indexing")
+    assert first.result == goals.MET and "0.50× (0.40×–0.60×) over 3 pair(s)" in first.measured
     assert _goal(found, "1M: indexing time").result == goals.MISSED  # 9 / 7 = 1.29×
     assert _goal(found, "1M: indexing peak RSS").result == goals.MISSED  # 1.25×
     # A query stopped at its limit is a lower bound: enough for ≥ 10× at 60 s, not at 5 s.
@@ -218,8 +222,8 @@ def test_tsv_cells_are_read_as_terms():
 def test_server_goals_read_push_and_lookup_figures():
     server = _load("server")
     figures = {"environment": "here", "push": {
-        "1M": {"seconds": 50.0, "peak_mb": 100.0, "corpus_mb": 62.0, "code": 0, "message": []},
-        "10M": {"seconds": 500.0, "peak_mb": 110.0, "corpus_mb": 620.0, "code": 0, "message": []}},
+        "10M": {"seconds": 500.0, "peak_mb": 110.0, "corpus_mb": 620.0, "code": 0, "message": []},
+        "1M": {"seconds": 50.0, "peak_mb": 100.0, "corpus_mb": 62.0, "code": 0, "message": []}},
         "lookups": {"Oxigraph server": {"demands": {"local": [1.0, 1.0], "remote": [1.5, 2.5], "same": True, "failed": None},
                     "export (GraphML, chains)": {"local": [1.0], "remote": [], "same": True, "failed": "remote: exit 2"}}}}
     text = server.text(figures, bench.parse_sizes("1M,10M"))
@@ -227,3 +231,15 @@ def test_server_goals_read_push_and_lookup_figures():
            " 2 s vs 1 s: 2.00× (1.50×–2.50×); identical | **met** |" in text
     assert "remote: exit 2 | **not run** |" in text
     assert "110 MB vs 100 MB = 1.10× (corpora 620 MB and 62 MB) | **met** |" in text
+
+
+def test_records_passes_are_held_off_while_a_lookup_makes_its_records(tmp_path):
+    import fcntl
+
+    lock = tmp_path / "key.records-code.pass"
+    lock.touch()
+    with measuring.records_passes_held(tmp_path), open(lock, "a") as other:
+        with pytest.raises(BlockingIOError):  # what a records pass meets: it stops
+            fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    with open(lock, "a") as other:
+        fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)  # free again afterwards
