@@ -25,11 +25,11 @@ from .frames import RecordList, as_records
 from .inputs import (
     Country, check_id, country_names, parse_actor_kind, parse_country, parse_domain, parse_finding_kind, parse_level,
 )
-from .records import TYPE_OF_CLASS, Records, text_or_none
+from .records import TYPE_OF_CLASS, Records, entity_links
 from .store import IRI, ClaimStore, values_clause
 from .terms import (
     ACTOR_KINDS, CONCEPT_NAMES, DOMAINS, ENTITY_CLASSES, ENTITY_TABLES, ID_SYNTAX, LEVELS,
-    NO_LEVEL, RDF, SCO, entity_id, entity_iri, is_id, local_name,
+    NO_LEVEL, SCO, entity_id, entity_iri, is_id,
 )
 
 class ClaimsGraph:
@@ -212,41 +212,12 @@ class ClaimsGraph:
                                 f" (run: scograph validate{' ' + str(self.path) if self.path else ''})") from None
         record |= {k: v for k, v in entity.model_dump(mode="json", exclude_none=True).items()
                    if k not in record and k not in ("label_en", "description_en")}
-        record["links_out"], record["links_in"] = self._links(entity_iri(entity_id_))
+        record["links_out"], record["links_in"] = entity_links(self.store, entity_iri(entity_id_))
         return record
 
     def _source(self) -> str:
         """Where the graph comes from, for messages: its file, or its endpoint's URL."""
         return str(self.path) if self.path is not None else getattr(self.store, "url", "the graph")
-
-    def _links(self, iri: str) -> tuple[list[dict], list[dict]]:
-        classes = " ".join(f"sco:{local}" for local in ENTITY_CLASSES.values())
-        query = """
-            SELECT DISTINCT ?p ?other ?label ?basis ?rationale ?s ?o WHERE {
-              %s
-              VALUES ?class { %s }
-              ?other a ?class .
-              OPTIONAL { ?other rdfs:label ?label FILTER(lang(?label) = "en") }
-              OPTIONAL { ?link rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; sco:basis ?basis
-                         OPTIONAL { ?link sco:rationale ?rationale } }
-            }"""
-        out_rows = self.store.select(query % ("?s ?p ?other . BIND(?s AS ?x) BIND(?other AS ?o)", classes), {"s": IRI(iri)})
-        in_rows = self.store.select(query % ("?other ?p ?o . BIND(?other AS ?s)", classes), {"o": IRI(iri)})
-
-        def links(rows):
-            found = {}
-            for row in rows:
-                if row["p"] in (SCO + "evidence", SCO + "citedAt", RDF + "type"):
-                    continue
-                relation = local_name(row["p"])
-                found[(relation, entity_id(row["other"]))] = {
-                    "relation": relation, "id": entity_id(row["other"]), "label": text_or_none(row["label"]),
-                    "basis": CONCEPT_NAMES.get(row["basis"]),
-                    **({"rationale": str(row["rationale"])} if row["rationale"] is not None else {}),
-                }
-            return [found[k] for k in sorted(found)]
-
-        return links(out_rows), links(in_rows)
 
     # ------------------------------------------------------------------ lookups
 
