@@ -359,7 +359,8 @@ def test_text_no_command_line_can_hold_is_refused_from_python_too(runner):
     (["demands", "--format", "xml"], "Error: Invalid value for '--format' / '-f': 'xml' is not one of 'table', 'json', "
                                      "'csv' (see: scograph demands --help)"),
     (["demands", "--bogus"], "Error: No such option: --bogus; options: --country/-c, --domain/-d, --theme, --speaker,"
-                             " --source, --since, --until, --stance, --sort, --limit, --format/-f, --wide/-w, --data, --endpoint, --help/-h (see: scograph demands --help)"),
+                             " --source, --since, --until, --stance, --sort, --limit, --format/-f, --wide/-w, --data,"
+                             " --endpoint, --help/-h (see: scograph demands --help)"),
     (["show"], "Error: Missing argument 'ID' (see: scograph show --help)"),
     (["demandz"], "Error: No such command 'demandz'. Did you mean 'demands'? (see: scograph --help)"),
     (["synth", "--papers", "many"], "Error: Invalid value for '--papers' / '-n': 'many' is not a valid integer"

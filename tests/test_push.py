@@ -166,7 +166,7 @@ def test_push_by_source_writes_one_named_graph_per_source_as_the_trig_export(run
     names = {str(q.graph_name.value) for q in dataset if isinstance(q.graph_name, ox.NamedNode)}
     held = {row["g"]["value"] for row in oxigraph.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")}
     assert held == names and len(names) > 1
-    assert f"in {len(names) + 1} graphs" in result.stderr
+    assert result.stderr == f"pushed {len(dataset)} triples to {len(names) + 1} graphs at {oxigraph.base}/store\n"
     assert oxigraph.count("GRAPH ?g { ?s ?p ?o }") == sum(1 for q in dataset if isinstance(q.graph_name, ox.NamedNode))
     union = "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } FILTER(!isBlank(?s) && !isBlank(?o)) } }"
     local = graph.store.select(union)[0]["n"]
@@ -238,3 +238,29 @@ def test_a_store_that_never_answered_is_not_waited_for(runner):
     result = runner.invoke(app, ["push", "--endpoint", "http://127.0.0.1:1/store"])
     assert result.exit_code == 4 and result.stdout == ""
     assert result.stderr.startswith("Error: cannot reach http://127.0.0.1:1/store?default: ") and result.stderr.count("\n") == 1
+
+
+def test_the_trig_export_pushes_as_by_source_does_streamed(runner, oxigraph, tmp_path):
+    exported = tmp_path / "claims.trig"
+    assert runner.invoke(app, ["export", "--format", "trig", "--output", str(exported)]).exit_code == 0
+    result = runner.invoke(app, ["push", "--endpoint", f"{oxigraph.base}/store", "--data", str(exported),
+                                 "--batch", "500"])
+    assert result.exit_code == 0 and result.stdout == "", result.stderr
+    query = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+    from_file = {(r["g"]["value"], r["n"]["value"]) for r in oxigraph.select(query)}
+    in_default = oxigraph.count()
+    dataset = ox.Dataset(ox.parse(path=str(exported), format=ox.RdfFormat.TRIG))
+    assert result.stderr == f"pushed {len(dataset)} triples to {len(from_file) + 1} graphs at {oxigraph.base}/store\n"
+    again = runner.invoke(app, ["push", "--endpoint", f"{oxigraph.base}/store", "--by-source"])
+    assert again.exit_code == 0, again.stderr
+    assert {(r["g"]["value"], r["n"]["value"]) for r in oxigraph.select(query)} == from_file
+    assert oxigraph.count() == in_default > 0
+
+
+def test_a_malformed_trig_file_is_a_data_error(runner, tmp_path):
+    broken = tmp_path / "broken.trig"
+    broken.write_text("<http://example.org/g> { <http://a> <http://b> ", encoding="utf-8")
+    result = runner.invoke(app, ["push", "--endpoint", "http://127.0.0.1:1/store", "--data", str(broken)])
+    assert result.exit_code == 3 and result.stderr.startswith(f"Error: {broken}: not valid RDF: Parser error at line 1")
+    missing = runner.invoke(app, ["push", "--endpoint", "http://127.0.0.1:1/store", "--data", str(tmp_path / "no.trig")])
+    assert missing.exit_code == 3 and missing.stderr == f"Error: no such TriG or N-Quads file: {tmp_path / 'no.trig'}\n"

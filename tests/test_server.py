@@ -762,3 +762,11 @@ def test_an_entity_page_says_whose_words_each_quote_is(base):
     own, reported = page.index("第二，消除阿富汗局势"), page.index("拉赫蒙（Emomali Rahmon）指出")
     assert "the authors&#39; words" in page[own:reported]  # the subsection heading is the authors'
     assert 'reported: <a href="/id/rahmon" title="rahmon">Emomali Rahmon</a>, 2019-04-17' in page[reported:]
+
+
+def test_an_entity_page_shows_its_descriptions_as_text_not_as_a_field(base):
+    status, _, body = fetch(base + "id/rsp-financial-safeguard-system", headers={"Accept": "text/html"})
+    page = body.decode()
+    assert status == 200
+    assert re.search(r'<p lang="en">[^<]*SCO Development Bank', page)
+    assert ">description<" not in page

@@ -398,3 +398,14 @@ def test_the_largest_query_the_limits_let_through_runs_without_a_crash(tmp_path,
     tiny.write_text("<http://e/a> <http://e/p> <http://e/b> .\n", encoding="utf-8")
     done = _cli("sparql", "-", "--data", str(tiny), stdin=query)
     assert done.returncode == 0, (shape, done.returncode, done.stderr[-300:])
+
+
+@given(st.text(alphabet=st.sampled_from("aZ09_-.?$ é·\u0300\u203f"), max_size=6) | st.text(max_size=6))
+def test_a_variable_name_is_checked_by_the_grammar_with_or_without_the_ascii_shortcut(name):
+    from scograph.queries.text import _VARNAME, _compiled, variable
+
+    try:
+        accepted = variable(name) == "?" + name
+    except ValueError:
+        accepted = False
+    assert accepted == bool(_compiled(_VARNAME).fullmatch(name))

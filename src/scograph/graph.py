@@ -19,17 +19,17 @@ from collections import defaultdict
 from functools import cached_property
 from pathlib import Path
 
+from .chains import walk_chains
 from .errors import DataFileError, UsageError, suggest
-from .filters import Wanted
 from .frames import RecordList, as_records
 from .inputs import (
     Country, check_id, country_names, parse_actor_kind, parse_country, parse_domain, parse_finding_kind, parse_level,
 )
-from .records import TYPE_OF_CLASS, Records, text_or_none
+from .records import TYPE_OF_CLASS, Records, entity_links
 from .store import IRI, ClaimStore, values_clause
 from .terms import (
     ACTOR_KINDS, CONCEPT_NAMES, DOMAINS, ENTITY_CLASSES, ENTITY_TABLES, ID_SYNTAX, LEVELS,
-    NO_LEVEL, RDF, SCO, entity_id, entity_iri, is_id, link_iri, local_name,
+    NO_LEVEL, SCO, entity_id, entity_iri, is_id,
 )
 
 class ClaimsGraph:
@@ -56,7 +56,6 @@ class ClaimsGraph:
         """Open a claims Turtle file (default: the packaged one), checked once per content."""
         import os
 
-        from .checks.integrity import first_problem
         from .fileio import open_regular, read_rest
         from .store import default_data_path
         from .store import prepared as cache
@@ -74,7 +73,7 @@ class ClaimsGraph:
                 data = read_rest(handle, resolved)
                 key = cache.content_key(data)
         if large:
-            prepared = cache.prepared_index(key, resolved, first_problem, signature)
+            prepared = cache.prepared_index(key, resolved, _load_checks, signature)
             store = OxigraphStore(prepared) if prepared is not None else None
             record_cache = cache.RecordCache.open(key) if prepared is not None else None
             if store is None:  # the cache could not be written after all
@@ -83,7 +82,7 @@ class ClaimsGraph:
         if store is None:
             store = OxigraphStore.from_turtle(data, resolved)
         if not cache.is_validated(key):
-            problem = cache.known_problem(key) or first_problem(store)
+            problem = cache.known_problem(key) or _load_checks(store)
             if problem is not None:
                 raise DataFileError(f"{resolved}: {problem} (run: scograph validate {resolved})")
             cache.mark_validated(key)
@@ -213,41 +212,12 @@ class ClaimsGraph:
                                 f" (run: scograph validate{' ' + str(self.path) if self.path else ''})") from None
         record |= {k: v for k, v in entity.model_dump(mode="json", exclude_none=True).items()
                    if k not in record and k not in ("label_en", "description_en")}
-        record["links_out"], record["links_in"] = self._links(entity_iri(entity_id_))
+        record["links_out"], record["links_in"] = entity_links(self.store, entity_iri(entity_id_))
         return record
 
     def _source(self) -> str:
         """Where the graph comes from, for messages: its file, or its endpoint's URL."""
         return str(self.path) if self.path is not None else getattr(self.store, "url", "the graph")
-
-    def _links(self, iri: str) -> tuple[list[dict], list[dict]]:
-        classes = " ".join(f"sco:{local}" for local in ENTITY_CLASSES.values())
-        query = """
-            SELECT DISTINCT ?p ?other ?label ?basis ?rationale ?s ?o WHERE {
-              %s
-              VALUES ?class { %s }
-              ?other a ?class .
-              OPTIONAL { ?other rdfs:label ?label FILTER(lang(?label) = "en") }
-              OPTIONAL { ?link rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; sco:basis ?basis
-                         OPTIONAL { ?link sco:rationale ?rationale } }
-            }"""
-        out_rows = self.store.select(query % ("?s ?p ?other . BIND(?s AS ?x) BIND(?other AS ?o)", classes), {"s": IRI(iri)})
-        in_rows = self.store.select(query % ("?other ?p ?o . BIND(?other AS ?s)", classes), {"o": IRI(iri)})
-
-        def links(rows):
-            found = {}
-            for row in rows:
-                if row["p"] in (SCO + "evidence", SCO + "citedAt", RDF + "type"):
-                    continue
-                relation = local_name(row["p"])
-                found[(relation, entity_id(row["other"]))] = {
-                    "relation": relation, "id": entity_id(row["other"]), "label": text_or_none(row["label"]),
-                    "basis": CONCEPT_NAMES.get(row["basis"]),
-                    **({"rationale": str(row["rationale"])} if row["rationale"] is not None else {}),
-                }
-            return [found[k] for k in sorted(found)]
-
-        return links(out_rows), links(in_rows)
 
     # ------------------------------------------------------------------ lookups
 
@@ -258,7 +228,11 @@ class ClaimsGraph:
         return [state] + sorted({row["group"] for row in rows})
 
     def _expectation_holders(self, country: str | None, domain: str | None) -> dict[str, str | None]:
-        """{expectation IRI: holder IRI} of a country's expectations (its own and its groups'), by IRI.
+        """{expectation IRI: holder IRI} of a country's expectations (its own and its groups'), by IRI."""
+        return self._holders_matching(*self._expectation_pattern(country, domain))
+
+    def _expectation_pattern(self, country: str | None, domain: str | None) -> tuple[str, dict]:
+        """(graph pattern, bindings) that bind ``?x`` to a country's expectations (and ``?holder``, its holder).
 
         The holders are resolved first (one small query) and the expectations selected by
         them: a join on a handful of IRIs, where a UNION with a property path would visit
@@ -271,13 +245,25 @@ class ClaimsGraph:
             patterns.append("?x sco:domain ?domain .")
         if not country:  # (with holders no type test: sco:holder's domain is sco:Expectation)
             patterns.append("?x a sco:Expectation . OPTIONAL { ?x sco:holder ?holder }")
+        return " ".join(patterns), bindings
+
+    def _holders_matching(self, pattern: str, bindings: dict) -> dict[str, str | None]:
         # A bound variable is projected: the engine binds it (substitutions) only then.
         projected = " ".join(f"?{name}" for name in bindings)
-        rows = self.store.rows("SELECT ?x ?holder %s WHERE { %s }" % (projected, " ".join(patterns)), bindings)
+        rows = self.store.rows("SELECT ?x ?holder %s WHERE { %s }" % (projected, pattern), bindings)
         return dict(sorted(((row[0], row[1]) for row in rows), key=lambda row: (row[0], row[1] or "")))
 
     def _expectation_ids(self, country: str | None, domain: str | None) -> list[str]:
         return [entity_id(iri) for iri in self._expectation_holders(country, domain)]
+
+    def _wanted(self, kind: str, filters: dict):
+        """The filters asked of a listing (:class:`scograph.filters.Wanted`), checked before the listing is made;
+        None when none is asked, so that a plain lookup does not read the filters' module."""
+        if all(value is None for value in filters.values()):
+            return None
+        from .filters import Wanted
+
+        return Wanted(self.store, kind, **filters)
 
     def _ids_of(self, rdf_class: str, extra: str = "", bindings: dict | None = None) -> list[str]:
         projected = " ".join(f"?{name}" for name in bindings or {})  # bound variables are projected (substitutions)
@@ -294,9 +280,9 @@ class ClaimsGraph:
         ``source``, ``since``, ``until``, ``stance`` (demands and findings), ``sort`` and ``limit``,
         e.g. ``demands(country="TJ", theme="drugs", since="2019-04", sort="-date", limit=3)``.
         """
-        wanted = Wanted(self.store, "expectation", **filters)
+        wanted = self._wanted("expectation", filters)
         records = self._records_of(self._expectation_ids(country, domain))
-        return wanted.apply(sorted(records, key=_demand_order))
+        return _apply(wanted, sorted(records, key=_demand_order))
 
     def demands_json(self, country: str | None = None, domain: str | None = None) -> str:
         """:meth:`demands` as the JSON text :func:`scograph.render.to_json` writes of it, the same bytes,
@@ -313,14 +299,14 @@ class ClaimsGraph:
         """Drivers, optionally at one level; ``none`` gives those the paper lists apart from the three.
 
         A driver is on a theme when a demand it shapes is (filters: :meth:`demands`)."""
-        wanted = Wanted(self.store, "driver", **filters)
+        wanted = self._wanted("driver", filters)
         if level is None:
-            return wanted.apply(self._records_of(self._ids_of("sco:Driver")))
+            return _apply(wanted, self._records_of(self._ids_of("sco:Driver")))
         name = parse_level(level, allow_none=True)
         if name == NO_LEVEL:
-            return wanted.apply(self._records_of(self._ids_of("sco:Driver", "FILTER NOT EXISTS { ?x sco:level ?level }")))
+            return _apply(wanted, self._records_of(self._ids_of("sco:Driver", "FILTER NOT EXISTS { ?x sco:level ?level }")))
         concept = IRI(SCO + LEVELS[name])
-        return wanted.apply(self._records_of(self._ids_of("sco:Driver", "?x sco:level ?level .", {"level": concept})))
+        return _apply(wanted, self._records_of(self._ids_of("sco:Driver", "?x sco:level ?level .", {"level": concept})))
 
     @as_records
     def findings(self, country: str | None = None, about: str | None = None, kind: str | None = None,
@@ -328,7 +314,7 @@ class ClaimsGraph:
         """The authors' findings: about a country (the state, or a group it belongs to), about one entity, of one kind.
 
         A finding is on a theme when it is about the theme or a demand on it (filters: :meth:`demands`)."""
-        wanted = Wanted(self.store, "finding", **filters)
+        wanted = self._wanted("finding", filters)
         patterns, bindings = [], {}
         if country is not None:
             patterns += [values_clause("subject", self._holders(country)), "?x sco:about ?subject ."]
@@ -338,26 +324,26 @@ class ClaimsGraph:
         if kind is not None:
             bindings["kind"] = parse_finding_kind(kind)
             patterns.append("?x sco:findingKind ?kind .")
-        return wanted.apply(self._records_of(self._ids_of("sco:Finding", " ".join(patterns), bindings)))
+        return _apply(wanted, self._records_of(self._ids_of("sco:Finding", " ".join(patterns), bindings)))
 
     @as_records
     def responses(self, domain: str | None = None, **filters) -> list[dict]:
         """The responses the paper recommends, optionally in one domain.
 
         A response is on a theme when a demand it answers is (filters: :meth:`demands`)."""
-        wanted = Wanted(self.store, "response", **filters)
+        wanted = self._wanted("response", filters)
         if domain is None:
-            return wanted.apply(self._records_of(self._ids_of("sco:Response")))
+            return _apply(wanted, self._records_of(self._ids_of("sco:Response")))
         concept = IRI(SCO + parse_domain(domain))
-        return wanted.apply(self._records_of(self._ids_of("sco:Response", "?x sco:domain ?domain .", {"domain": concept})))
+        return _apply(wanted, self._records_of(self._ids_of("sco:Response", "?x sco:domain ?domain .", {"domain": concept})))
 
     @as_records
     def actors(self, kind: str | None = None, **filters) -> list[dict]:
         """The actors the paper names, optionally of one kind; filters ``theme`` (the holders and speakers of
         demands on it), ``sort`` and ``limit``."""
-        wanted = Wanted(self.store, "actor", **filters)
+        wanted = self._wanted("actor", filters)
         rdf_class = f"sco:{ACTOR_KINDS[parse_actor_kind(kind)]}" if kind else "sco:Actor"
-        return wanted.apply(self._records_of(self._ids_of(rdf_class)))
+        return _apply(wanted, self._records_of(self._ids_of(rdf_class)))
 
     @as_records
     def paths(self, country: str | None = None, domain: str | None = None,
@@ -381,16 +367,17 @@ class ClaimsGraph:
                    start: str | None = None, end: str | None = None) -> str:
         """:meth:`paths` as the JSON text :func:`scograph.render.to_json` writes of it, the same bytes, each
         record printed from its kept text: no record is encoded again, nor held as objects while printing."""
-        from .render import json_list, json_object, json_value
+        from .render import json_rows, json_value
 
         found = self._chains(country, domain, start, end)
         ids = sorted({chain[part] for chain in found for part in ("driver", "expectation", "response")})
         texts = dict(zip(ids, self._records.texts([entity_iri(i) for i in ids])))
-        return json_list([json_object([
+        bases = {basis: json_value(basis) for chain in found for basis in (chain["driver_basis"], chain["response_basis"])}
+        return json_rows([(
             ("driver", texts[chain["driver"]]), ("expectation", texts[chain["expectation"]]),
             ("response", texts[chain["response"]]),
-            ("driver_basis", json_value(chain["driver_basis"])), ("response_basis", json_value(chain["response_basis"])),
-        ]) for chain in found])
+            ("driver_basis", bases[chain["driver_basis"]]), ("response_basis", bases[chain["response_basis"]]),
+        ) for chain in found])
 
     def chains(self, country: str | None = None, domain: str | None = None,
                start: str | None = None, end: str | None = None) -> list[dict]:
@@ -407,55 +394,9 @@ class ClaimsGraph:
     def _chains(self, country, domain, start, end) -> list[dict]:
         start = self.resolve(start)[0] if start is not None else None
         end = self.resolve(end)[0] if end is not None else None
-        holders = self._expectation_holders(country, domain)
-        # The chain links as plain dicts, {expectation: {driver or response: basis}}: a walk of
-        # two steps needs no graph library (networkx alone took 0.08 s to import).
-        drivers: dict[str, dict[str, str | None]] = defaultdict(dict)
-        answers: dict[str, dict[str, str | None]] = defaultdict(dict)
-        broader: dict[str, str] = {}
-        if holders:
-            # Links come in narrow queries joined here, and their bases in one scan of sco:basis,
-            # found by the IRI scograph.rdf.mapping gives each link: joining each chain with its two
-            # reified links costs the engine several times more.
-            values = values_clause("e", list(holders))
-            bases = {link: CONCEPT_NAMES.get(basis)
-                     for link, basis in self.store.rows("SELECT ?link ?basis WHERE { ?link sco:basis ?basis }")}
-            for e, d in self.store.rows(f"SELECT ?e ?d WHERE {{ {values} ?e sco:shapedBy ?d }}"):
-                driver = entity_id(d)
-                drivers[entity_id(e)][driver] = bases.get(link_iri(e, "shapedBy", driver))
-            for e, r in self.store.rows(f"SELECT ?e ?r WHERE {{ {values} ?r sco:addresses ?e }}"):
-                expectation = entity_id(e)
-                answers[expectation][entity_id(r)] = bases.get(link_iri(r, "addresses", expectation))
-            for d, b in self.store.rows("SELECT ?d ?b WHERE { ?d a sco:Driver ; sco:refines ?b }"):
-                broader[entity_id(d)] = entity_id(b)
-
-        def lineage(driver: str) -> list[str]:
-            seen = [driver]
-            while broader.get(seen[-1]) and broader[seen[-1]] not in seen:
-                seen.append(broader[seen[-1]])
-            return seen
-
-        codes = self._records.codes(sorted({h for h in holders.values() if h}))
-        found = []
-        for iri, holder in holders.items():
-            expectation = entity_id(iri)
-            if expectation not in drivers or expectation not in answers:
-                continue
-            holder_id = entity_id(holder) if holder else None
-            country_code = codes[holder]["alpha2"] if holder in codes else None
-            for driver, driver_basis in drivers[expectation].items():
-                if start is not None and start != expectation and start not in lineage(driver):
-                    continue
-                for response, response_basis in answers[expectation].items():
-                    if end is not None and end not in (response, expectation):
-                        continue
-                    found.append({
-                        "driver": driver, "expectation": expectation, "response": response,
-                        "holder": holder_id, "country": country_code,
-                        "driver_basis": driver_basis, "response_basis": response_basis,
-                    })
-        found.sort(key=lambda c: (c["expectation"], c["driver"], c["response"]))
-        return found
+        pattern, bindings = self._expectation_pattern(country, domain)
+        holders = self._holders_matching(pattern, bindings)
+        return walk_chains(self.store, holders, (pattern, bindings), self._records.codes, start, end)
 
     def driver_lineage(self, driver_id: str) -> list[str]:
         """The driver, then every broader driver it refines."""
@@ -510,9 +451,20 @@ class ClaimsGraph:
         return {"counts": counts, "expectations_by_holder_and_domain": matrix}
 
 
+def _load_checks(store) -> str | None:
+    """:func:`scograph.checks.integrity.first_problem`, imported only when a file is checked (once per content)."""
+    from .checks.integrity import first_problem
+
+    return first_problem(store)
+
+
 def _demand_order(record: dict) -> tuple:
     """A state's own demands first, then those of groups it belongs to; each part by id."""
     return (record["country"] is None, record["id"])
+
+
+def _apply(wanted, records: list[dict]) -> list[dict]:
+    return records if wanted is None else wanted.apply(records)
 
 
 def _first_problem(error: ValueError) -> str:

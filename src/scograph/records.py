@@ -17,7 +17,7 @@ from typing import Any
 
 from .store import IRI, ClaimStore, values_clause
 from .terms import (
-    ACTOR_KINDS, CONCEPT_NAMES, DCTERMS, ENTITY, ENTITY_CLASSES, RDF, RDFS, SCO, entity_id, entity_iri,
+    ACTOR_KINDS, CONCEPT_NAMES, DCTERMS, ENTITY, ENTITY_CLASSES, RDF, RDFS, SCO, entity_id, entity_iri, local_name,
 )
 
 TYPE_OF_CLASS = {SCO + local: kind for kind, local in ENTITY_CLASSES.items()}
@@ -324,3 +324,34 @@ if __name__ == "__main__":
     import sys
 
     _records_pass(sys.argv[1])
+
+
+def entity_links(store: ClaimStore, iri: str) -> tuple[list[dict], list[dict]]:
+    """Every link out of and into one entity, with the other end's label and the link's basis (``show``)."""
+    classes = " ".join(f"sco:{local}" for local in ENTITY_CLASSES.values())
+    query = """
+        SELECT DISTINCT ?p ?other ?label ?basis ?rationale ?s ?o WHERE {
+          %s
+          VALUES ?class { %s }
+          ?other a ?class .
+          OPTIONAL { ?other rdfs:label ?label FILTER(lang(?label) = "en") }
+          OPTIONAL { ?link rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; sco:basis ?basis
+                     OPTIONAL { ?link sco:rationale ?rationale } }
+        }"""
+    out_rows = store.select(query % ("?s ?p ?other . BIND(?s AS ?x) BIND(?other AS ?o)", classes), {"s": IRI(iri)})
+    in_rows = store.select(query % ("?other ?p ?o . BIND(?other AS ?s)", classes), {"o": IRI(iri)})
+
+    def links(rows):
+        found = {}
+        for row in rows:
+            if row["p"] in (SCO + "evidence", SCO + "citedAt", RDF + "type"):
+                continue
+            relation = local_name(row["p"])
+            found[(relation, entity_id(row["other"]))] = {
+                "relation": relation, "id": entity_id(row["other"]), "label": text_or_none(row["label"]),
+                "basis": CONCEPT_NAMES.get(row["basis"]),
+                **({"rationale": str(row["rationale"])} if row["rationale"] is not None else {}),
+            }
+        return [found[k] for k in sorted(found)]
+
+    return links(out_rows), links(in_rows)

@@ -50,6 +50,7 @@ class _Commands(TyperGroup):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.commands = dict.fromkeys(COMMANDS) | self.commands  # every name known (typer suggests from them), none built
+        self._own_options: list = []
 
     def list_commands(self, ctx) -> list[str]:
         return list(COMMANDS)
@@ -63,6 +64,14 @@ class _Commands(TyperGroup):
                 pretty_exceptions_short=app.pretty_exceptions_short, rich_markup_mode=app.rich_markup_mode)
         return self.commands.get(name)
 
+    def parse_args(self, ctx, args):
+        if not self._own_options and (not args or args[0].startswith("-")):
+            # Built only when the group's own options are given (or its help, or completion of them):
+            # --version and typer's --install-completion and --show-completion cost a lookup 0.4 ms to build.
+            self._own_options = _group_options()
+            self.params[-1:-1] = self._own_options  # before --help
+        return super().parse_args(ctx, args)
+
     def invoke(self, ctx):
         with one_line_errors():
             return super().invoke(ctx)
@@ -74,6 +83,9 @@ class _Commands(TyperGroup):
         super().format_epilog(ctx, formatter)
 
     def main(self, args=None, *rest, standalone_mode: bool = True, **kwargs):
+        from typer.completion import completion_init  # typer's own completion formats (cheap; typer imports it)
+
+        completion_init()
         if not standalone_mode:
             return super().main(args, *rest, standalone_mode=False, **kwargs)
         given = sys.argv[1:] if args is None else list(args)
@@ -95,21 +107,26 @@ class _Commands(TyperGroup):
             if context is None or message == context.get_help():
                 error.show()  # an error outside any command, or the help that no arguments at all ask for
             else:
-                if hasattr(error, "option_name") and hasattr(error, "possibilities"):  # an unknown option
-                    message = _unknown_option(error.option_name, error.possibilities, context)
+                if hasattr(error, "option_name") and hasattr(error, "possibilities"):  # an unknown option (NoSuchOption)
+                    message = _unknown_option(error.option_name, context)
                 one_line = message.replace("\n\t", " ").rstrip(".")  # "Choose from:" puts each choice on a line of its own
                 typer.echo(f"Error: {printable(one_line)} (see: {context.command_path} --help)", err=True)
             sys.exit(error.exit_code)
         sys.exit(code if isinstance(code, int) else 0)
 
 
-def _unknown_option(name: str, close, context) -> str:
+def _unknown_option(name: str, context) -> str:
     """``No such option: --contry (did you mean --country?); options: --country/-c, …``: the options that exist,
     where click names only the near ones (or ``--help`` alone, when none is near)."""
-    options = ", ".join("/".join(sorted(param.opts, key=lambda opt: not opt.startswith("--")))
-                        for param in context.command.get_params(context)
-                        if getattr(param, "param_type_name", "") == "option" and not param.hidden)
-    hint = f" (did you mean {', '.join(sorted(close))}?)" if close else ""
+    import difflib
+
+    params = [param for param in context.command.get_params(context)
+              if getattr(param, "param_type_name", "") == "option" and not param.hidden]
+    options = ", ".join("/".join(sorted(param.opts, key=lambda opt: not opt.startswith("--"))) for param in params)
+    # Nearer than click's own guesses, which offer --help for --levle.
+    close = difflib.get_close_matches(name, [opt for param in params for opt in param.opts if opt.startswith("--")],
+                                      n=3, cutoff=0.7)
+    hint = f" (did you mean {', '.join(close)}?)" if close else ""
     return f"No such option: {name}{hint}; options: {options}"
 
 
@@ -126,7 +143,7 @@ app = typer.Typer(
     name="scograph",
     help="Query a knowledge graph of what Central Asian SCO members expect of the SCO, why, and what the paper recommends.",
     no_args_is_help=True,
-    add_completion=True,  # --install-completion, --show-completion: typer's, which it imports anyway
+    add_completion=False,  # typer's --install-completion and --show-completion, added by _Commands when asked for
     context_settings={"help_option_names": ["-h", "--help"]},  # every command's too: its context inherits them
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
@@ -141,9 +158,22 @@ def _print_version(asked: bool) -> None:
         raise typer.Exit(0)
 
 
-@app.callback()
-def _group(version: Annotated[bool, typer.Option(
+def _version_flag(version: Annotated[bool, typer.Option(
         "--version", "-V", callback=_print_version, is_eager=True, help="Print the version and exit.")] = False) -> None:
+    """Declares --version the way typer reads options (:func:`_group_options`)."""
+
+
+def _group_options() -> list:
+    """The group's own options: --version, --install-completion, --show-completion."""
+    from typer.main import get_click_param, get_install_completion_arguments
+    from typer.utils import get_params_from_function
+
+    version = [get_click_param(meta)[0] for meta in get_params_from_function(_version_flag).values()]
+    return version + list(get_install_completion_arguments())
+
+
+@app.callback()
+def _group() -> None:
     # typer builds a group only for an app with a callback or commands; the commands are the group's to find.
     pass
 

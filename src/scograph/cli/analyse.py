@@ -81,9 +81,9 @@ def selection(*, actor_level=None, country=None, domain=None, since=None, until=
         min_statements=min_statements, isolates=isolates)
 
 
-CENTRALITY_COLUMNS = [field("id", max_width=40), field("label", max_width=32), field("statements"), field("degree"),
+CENTRALITY_COLUMNS = [field("id", max_width=40), field("label", max_width=32, flex=True), field("statements"), field("degree"),
                       field("strength"), field("betweenness"), field("community")]
-COMMUNITY_COLUMNS = [field("community"), field("size"), field("members", max_width=80)]
+COMMUNITY_COLUMNS = [field("community"), field("size"), field("members", max_width=80, flex=True)]
 POLARISATION_COLUMNS = [field("start"), field("end"), field("statements"), field("actors"), field("groups"),
                         field("polarisation"), field("conflict_across")]
 

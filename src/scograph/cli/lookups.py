@@ -28,7 +28,7 @@ from .common import (
 
 EXPECTATION_COLUMNS = [
     field("id"), Column("country", lambda r: r["country"] or r["holder"], 12), field("domain"), field("label", max_width=60, flex=True),
-    field("speaker_label", "speaker", 24), field("date"), Column("pages", pages),
+    field("speaker_label", "speaker", 24, flex=True), field("date"), Column("pages", pages),
 ]
 DESCRIPTIONS = [field("description"), field("description_zh")]
 EXPECTATION_CSV = [

@@ -10,12 +10,13 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from ..errors import UsageError
 from ..inputs import date_span, parse_domain
 from ..records import Records
-from ..terms import ENTITY, ENTITY_CLASSES, SCO, entity_id
+from ..terms import ENTITY, ENTITY_CLASSES, entity_id
 
 if TYPE_CHECKING:  # pragma: no cover
     from .. import model as m
@@ -151,14 +152,18 @@ class Statements:
     def __init__(self, graph: "ClaimsGraph"):
         self.graph = graph
         self.holders = Holders.read(graph.store)
-        by_kind: dict[str, list[str]] = defaultdict(list)
-        for iri, rdf_class in graph.store.rows(_STATEMENT_QUERY):
-            by_kind[rdf_class].append(entity_id(iri))
-        self.demands = self._of(by_kind[SCO + "Expectation"], "expectation")
-        self.findings = self._of(by_kind[SCO + "Finding"], "finding")
 
-    def _of(self, ids: list[str], kind: str) -> list[dict]:
-        ids = sorted(set(ids))
+    @cached_property
+    def demands(self) -> list[dict]:
+        return self._of("Expectation", "expectation")
+
+    @cached_property
+    def findings(self) -> list[dict]:
+        return self._of("Finding", "finding")
+
+    def _of(self, rdf_class: str, kind: str) -> list[dict]:
+        """The records of every entity of this class whose record type is ``kind`` (its first class), by id."""
+        ids = sorted({entity_id(x) for x, in self.graph.store.rows(f"SELECT ?x WHERE {{ ?x a sco:{rdf_class} }}")})
         made = Records(self.graph.store, self.graph.record_cache).of([ENTITY + i for i in ids])
         return [record for record in made if record["type"] == kind]
 
@@ -178,9 +183,6 @@ class Statements:
         selector = Selector(self.graph, filters)
         return [finding for finding in self.findings
                 if selector.keeps(None, True, lambda about=finding["about"]: self.holders.states_about(about), None)]
-
-
-_STATEMENT_QUERY = "SELECT ?x ?class WHERE { VALUES ?class { sco:Expectation sco:Finding } ?x a ?class }"
 
 
 def select_statements(graph: "ClaimsGraph", filters: Filters | None = None, *, by_country: bool = True) -> list[m.Expectation]:

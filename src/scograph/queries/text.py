@@ -451,7 +451,10 @@ def _not_understood(source: str, position: int, where: _Where) -> QueryTextError
 
 def variable(name: str) -> str:
     """``?name``, for a name that is a SPARQL variable name (anything else raises ValueError)."""
-    if not _compiled(_VARNAME).fullmatch(name):
+    if name.isascii():  # the ASCII names are [A-Za-z0-9_]+: no need to compile the Unicode classes (8 ms)
+        if not name or not name.replace("_", "a").isalnum():
+            raise ValueError(f"not a SPARQL variable name: {name!r}")
+    elif not _compiled(_VARNAME).fullmatch(name):
         raise ValueError(f"not a SPARQL variable name: {name!r}")
     return "?" + name
 

@@ -29,7 +29,7 @@ FINDING_NAMES = {"comparison": "Comparisons between the members", "trend": "Tren
 VOICE_NAMES = {"reported": "reported", "quoted": "quoted", "authors": "the authors' words"}
 # The pages have always written oa: IRIs in full.
 _PREFIXES = {namespace: prefix + ":" for prefix, namespace in ENDPOINT_PREFIXES.items() if prefix != "oa"}
-_HIDDEN_FIELDS = {"id", "type", "label", "label_zh", "description_en", "description_zh", "evidence", "links_out", "links_in"}
+_HIDDEN_FIELDS = {"id", "type", "label", "label_zh", "description", "description_zh", "evidence", "links_out", "links_in"}
 
 
 def href(iri: str) -> str | None:

@@ -9,11 +9,11 @@ stale cache. Three things are kept:
 - ``<key>.oxigraph/``: for a large file, an on-disk Oxigraph index, opened read-only
   instead of parsing the Turtle again;
 - ``<key>.records-<code>.sqlite``: beside that index, the JSON record of each entity, made
-  by a process of its own right after the index is built (:func:`start_records_pass`; its
-  lock is ``<key>.records-<code>.pass``) and by any lookup that finds one missing, so that
-  lookups read records instead of evaluating the queries that make them. ``<code>`` is a
-  digest of the modules that build records, so records made by another version of scograph
-  are never read.
+  by a process of its own started when the file is created, right after the index is built
+  (:func:`start_records_pass`; its lock is ``<key>.records-<code>.pass``), and by any lookup
+  that finds one missing, so that lookups read records instead of evaluating the queries
+  that make them. ``<code>`` is a digest of the modules that build records, so records made
+  by another version of scograph are never read.
 
 The stamp and the index are written to a temporary name and renamed into place, so two
 processes building at once never see half of one; the loser of the race discards its
@@ -142,13 +142,11 @@ def prepared_index(key: str, path: Path, check=None, signature: tuple[int, ...] 
         return None
     store, may_build = _open_or_set_aside(target, path)
     if store is None and may_build:
-        from ..progress import status
+        from ..progress import progress_bar
 
         size = os.stat(path).st_size
-        with status(f"indexing {path.name} ({size / 1e6:.1f} MB) once, for later calls"):
-            store = build_prepared(key, path, check, signature)
-        if store is not None:
-            start_records_pass(key)
+        with progress_bar(size, f"indexing {path.name} once, for later calls", unit="bytes") as advance:
+            store = build_prepared(key, path, check, signature, advance)
     return store
 
 
@@ -252,8 +250,9 @@ def _set_aside(target: Path) -> bool | str:
     return True
 
 
-def build_prepared(key: str, path: Path, check=None, signature: tuple[int, ...] | None = None):
+def build_prepared(key: str, path: Path, check=None, signature: tuple[int, ...] | None = None, progress=None):
     """Bulk-load the file at ``path`` into a new on-disk index for ``key``; return it opened read-only.
+    ``progress`` hears how many bytes are parsed, then that the index is being checked and compacted.
 
     The loader reads the file itself, never held whole in Python; a file written or replaced
     since its ``signature`` was taken (with ``key``) is a DataFileError, as what was loaded may
@@ -278,9 +277,11 @@ def build_prepared(key: str, path: Path, check=None, signature: tuple[int, ...] 
     try:
         building = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{key}.", suffix=".building"))
         store = ox.Store(str(building))
-        bulk_load_turtle(store, path, path)
+        bulk_load_turtle(store, path, path, progress=progress)
         if signature is not None and file_signature(os.stat(path)) != signature:
             raise DataFileError(f"{path} changed while it was being indexed; run the command again")
+        if progress is not None:
+            progress(os.stat(path).st_size, f"checking and compacting the index of {path.name}")
         store.flush()
         problem = _optimize_checking(store, check)
         if check is not None:
@@ -362,7 +363,8 @@ _PASSES: list = []
 
 
 def start_records_pass(key: str) -> None:
-    """Make every record of the index ``key`` in a process of its own (``python -m scograph.records``), started now.
+    """Make every record of the index ``key`` in a process of its own (``python -m scograph.records``), started now:
+    when its records file is created (after indexing, or for a new version of scograph).
 
     Making them in the indexing pass itself would cost the index goal: at a million triples the
     27,000 records take 5.3 s (engine 40%, the rest Python) against 6.5 s for loading and
@@ -437,17 +439,21 @@ class RecordCache:
         if directory is None:
             return None
         path = directory / f"{key}.records-{records_code_digest()}.sqlite"
+        fresh = not path.exists()  # a new index, a new version of scograph, or a deleted file: all records to make
         try:
-            return cls(path)
+            records = cls(path)
         except sqlite3.DatabaseError:  # not a database (damaged): start it again
             try:
                 for damaged in (path, *path.parent.glob(path.name + "-*")):
                     damaged.unlink(missing_ok=True)
-                return cls(path)
+                records, fresh = cls(path), True
             except (sqlite3.Error, OSError):
                 return None
         except (sqlite3.Error, OSError):
             return None
+        if fresh:
+            start_records_pass(key)
+        return records
 
     def get_many(self, iris: list[str]) -> dict[str, str]:
         """{IRI: record JSON} of the IRIs that have a record here."""

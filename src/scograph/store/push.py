@@ -17,6 +17,7 @@ so a list split between two requests would come apart. They are a small share of
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from collections.abc import Callable, Iterable, Iterator
 from typing import BinaryIO
 
@@ -75,32 +76,50 @@ class _Reader:
         return count
 
 
+DATASET_SUFFIXES = (".trig", ".nq")
+"""Files that hold named graphs (``export --format trig`` writes one): each graph is pushed to its own name."""
+
+
 def push_file(store_url: str, path, graph: str | None = None, *, batch: int = BATCH_TRIPLES, skip: int = 0,
               retry_for: float = RETRY_SECONDS, progress: Callable[[int], None] | None = None) -> Pushed:
     """Replace the default graph (or ``graph``) of a Graph Store with the triples of a Turtle or N-Triples file.
 
-    ``skip`` leaves out the first so many triples (in the order sent) and keeps what the graph holds:
-    the resumption of a push that stopped, with the count its error gave (a batch boundary). ``progress`` is told how many bytes of the file are read.
+    A TriG or N-Quads file replaces each of its named graphs, and its default graph goes to the
+    default graph (or to ``graph``). ``skip`` leaves out the first so many triples (in the order
+    sent) and keeps what the graphs hold: the resumption of a push that stopped, with the count its
+    error gave (a batch boundary). ``progress`` is told how many bytes of the file are read.
     """
     import pyoxigraph as ox
 
-    from ..fileio import _reason
+    from ..fileio import _reason, open_regular
 
-    target = graph_target(store_url, graph)
-    fmt = ox.RdfFormat.N_TRIPLES if str(path).endswith(".nt") else ox.RdfFormat.TURTLE
+    formats = {".nt": ox.RdfFormat.N_TRIPLES, ".trig": ox.RdfFormat.TRIG, ".nq": ox.RdfFormat.N_QUADS}
+    fmt = formats.get(Path(path).suffix.lower(), ox.RdfFormat.TURTLE)
+    default = graph_target(store_url, graph)
+    named: dict[str, str] = {}
+    report = Pushed()
+
+    def target(quad) -> str:
+        name = quad.graph_name
+        found = default if isinstance(name, ox.DefaultGraph) else named.get(name.value)
+        if found is None:
+            found = named[name.value] = graph_target(store_url, name.value)
+        if found not in report.targets:
+            report.targets.append(found)
+        return found
+
     try:
-        with open(path, "rb") as stream:
+        with open_regular(path, "RDF file") as stream:
             reader = _Reader(stream)
-            quads = ox.parse(reader, format=fmt)
-            report = Pushed()
-            report.targets.append(target)
-            _send_all(((target, q.triple) for q in quads), report, batch=batch, skip=skip, retry_for=retry_for,
-                      done=(lambda: progress(reader.position)) if progress else None)
-            return report
+            _send_all(((target(q), q.triple) for q in ox.parse(reader, format=fmt)), report, batch=batch, skip=skip,
+                      retry_for=retry_for, done=(lambda: progress(reader.position)) if progress else None)
     except SyntaxError as error:
         raise DataFileError(f"{path}: not valid RDF: {str(error).splitlines()[0]}") from None
     except OSError as error:
         raise DataFileError(f"cannot read {path}: {_reason(error)}") from None
+    if not report.targets:
+        report.targets.append(default)
+    return report
 
 
 def push_graphs(store_url: str, graphs: Iterable[tuple[str | None, Iterable]], *, batch: int = BATCH_TRIPLES,
