@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 
@@ -247,6 +248,28 @@ def scograph(cache_dir, *args, **options):
                           env={**os.environ, "SCOGRAPH_CACHE": str(cache_dir)}, **options)
 
 
+def wait_for_records_pass(key: str, seconds: float = 120) -> None:
+    """Wait until no records pass of the index ``key`` runs (one that ``scograph`` started in a process of its
+    own after indexing): a pass still reading the index would meet, and mend, the damage a test makes."""
+    import time
+
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        running = False
+        for cmdline in proc.glob("[0-9]*/cmdline"):
+            try:
+                words = cmdline.read_bytes().split(b"\0")
+            except OSError:
+                continue
+            running = running or (b"scograph.records" in words and key.encode() in words)
+        if not running:
+            return
+        time.sleep(0.1)
+
+
 @pytest.fixture
 def large(tmp_path):
     """The paper's claims (over 256 KiB: the prepared-store path, as is) in a file of their own."""
@@ -267,6 +290,7 @@ def test_a_damaged_index_is_built_again_once_with_a_note_and_answers_right(own_c
     expected_stats = scograph(own_cache, "stats", "--format", "json", "--data", large)
     assert (expected.returncode, expected.stderr, expected_stats.stderr) == (0, "", "")
     [index] = own_cache.glob("*.oxigraph")
+    wait_for_records_pass(index.name.removesuffix(".oxigraph"))
     DAMAGES[damage](index)
 
     repaired = scograph(own_cache, "demands", "--country", "TJ", "--format", "json", "--data", large)
@@ -286,6 +310,7 @@ def test_an_index_without_its_stamp_is_built_again_in_its_place(own_cache, large
     """No COMPLETE stamp is what a copy cut short looks like: the index is made afresh, as on a first call."""
     expected = scograph(own_cache, "demands", "--country", "TJ", "--format", "json", "--data", large)
     [index] = own_cache.glob("*.oxigraph")
+    wait_for_records_pass(index.name.removesuffix(".oxigraph"))
     (index / "COMPLETE").unlink()
     (index / "CURRENT").unlink()
     again = scograph(own_cache, "demands", "--country", "TJ", "--format", "json", "--data", large)
@@ -300,6 +325,7 @@ def test_serve_starts_on_a_damaged_index_and_answers(own_cache, large):
 
     assert scograph(own_cache, "stats", "--data", large).returncode == 0
     [index] = own_cache.glob("*.oxigraph")
+    wait_for_records_pass(index.name.removesuffix(".oxigraph"))
     (index / "CURRENT").unlink()
     process = subprocess.Popen([*CLI, "serve", "--port", "0", "--workers", "1", "--data", str(large)],
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, preexec_fn=limited_memory,
@@ -328,6 +354,7 @@ def test_serve_starts_on_a_damaged_index_and_answers(own_cache, large):
 def test_processes_meeting_the_same_damage_at_once_all_answer_right(own_cache, large):
     expected = json.dumps([d["id"] for d in ClaimsGraph.load(large).demands(country="TJ")], sort_keys=True) + "\n"
     [index] = own_cache.glob("*.oxigraph")
+    wait_for_records_pass(index.name.removesuffix(".oxigraph"))
     (index / "CURRENT").unlink()
     results = processes_at_once(large, own_cache, "[d['id'] for d in claims.demands(country='TJ')]", processes=4)
     assert {r.stdout for r in results} == {expected}
@@ -343,6 +370,7 @@ def test_damage_that_persists_after_the_rebuild_is_one_error_not_a_loop(own_cach
 
     ClaimsGraph.load(large)
     [index] = own_cache.glob("*.oxigraph")
+    wait_for_records_pass(index.name.removesuffix(".oxigraph"))
     (index / "CURRENT").unlink()
     # A disk that does not keep what is written: the index built is not the one read back.
     recorded = cache._fingerprint
@@ -386,6 +414,7 @@ def _cached_then_damaged(tmp_path):
     expected = scograph(cache_dir, "demands", "--country", "TJ", "--format", "json", "--data", claims)
     assert expected.returncode == 0
     [index] = cache_dir.glob("*.oxigraph")
+    wait_for_records_pass(index.name.removesuffix(".oxigraph"))
     (index / "CURRENT").unlink()
     return claims, cache_dir, index, expected.stdout
 
