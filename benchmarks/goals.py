@@ -117,7 +117,7 @@ def _pairs(ours: Cell | None, theirs: Cell | None, limit: float, text: str, targ
 
 def evaluate(cells: list[Cell], runs: list[ColdRun], labels: list[str], sizes: dict[str, dict]) -> list[Goal]:
     f = Figures(cells, runs, labels)
-    one, ten = f.one, f.ten
+    one = f.one
     found: list[Goal] = []
 
     # The paper, cold: scograph's start-up against typer's own.

@@ -19,6 +19,20 @@ CLI = [sys.executable, "-c", "from scograph.cli import main; main()"]
 """The console script, as a command for a real process (argv, exit code, stderr as a user gets them)."""
 
 
+def read_terminal(primary: int) -> bytes:
+    """Everything a child process writes to the pseudo-terminal whose primary end is ``primary``, until it closes."""
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(primary, 65536)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
 def limited_memory() -> None:
     """``preexec_fn`` for a child that might, if broken, read without end: 4 GB of address space, then MemoryError."""
     import resource

@@ -19,7 +19,7 @@ from scograph.cli import COMMANDS, app
 from scograph.cli.help import EXAMPLES
 from scograph.render import Column, char_width, field, to_table, width, wrap
 
-from .conftest import ROOT
+from .conftest import ROOT, read_terminal
 from .test_cli import assert_one_line_error, run
 
 SCRIPT = Path(sys.executable).with_name("scograph")
@@ -186,19 +186,11 @@ def _on_a_terminal(args: list[str], columns: int, stream: str = "stdout") -> str
     streams = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, stream: secondary}
     process = subprocess.Popen(command, cwd=ROOT, env=env, **streams)
     os.close(secondary)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(primary, 65536)
-        except OSError:  # the child closed the terminal
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
+    written = read_terminal(primary)
     process.communicate(timeout=300)
     os.close(primary)
     assert process.returncode == 0
-    return b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
+    return written.decode("utf-8").replace("\r\n", "\n")
 
 
 @pytest.mark.slow

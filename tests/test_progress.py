@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from .conftest import ROOT
+from .conftest import ROOT, read_terminal
 
 
 def _run(args, tty: bool, cwd) -> bytes:
@@ -21,18 +21,10 @@ def _run(args, tty: bool, cwd) -> bytes:
     primary, secondary = pty.openpty()
     process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=secondary)
     os.close(secondary)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(primary, 65536)
-        except OSError:  # the child closed the terminal
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
+    written = read_terminal(primary)
     assert process.wait(timeout=120) == 0
     os.close(primary)
-    return b"".join(chunks)
+    return written
 
 
 @pytest.mark.slow
